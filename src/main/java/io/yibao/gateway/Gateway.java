@@ -1,0 +1,136 @@
+package io.yibao.gateway;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.yibao.gateway.config.GatewayConfig;
+import io.yibao.gateway.http.Contract;
+import io.yibao.gateway.ops.ApiDocs;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running gateway: one Vert.x instance with metrics, and {@code http.instances} gateway verticles sharing the
+ * listening port. {@link #stop()} drains gracefully.
+ */
+public final class Gateway {
+
+  /** Read-only things every verticle instance uses; built once. */
+  record Shared(PrometheusMeterRegistry registry, Contract contract, ApiDocs docs) {
+  }
+
+  private final Vertx vertx;
+  private final GatewayConfig config;
+  private final int port;
+
+  private Gateway(Vertx vertx, GatewayConfig config, int port) {
+    this.vertx = vertx;
+    this.config = config;
+    this.port = port;
+  }
+
+  /**
+   * Starts a gateway and waits until every instance listens. Blocking: call it from {@code main} or a test,
+   * never from an event loop. Reading the docs into memory happens here too, on the caller's thread.
+   */
+  public static Gateway start(GatewayConfig config) throws Exception {
+    PrometheusMeterRegistry registry = newRegistry();
+    Contract contract = Contract.load();
+    Shared shared = new Shared(registry, contract, ApiDocs.load(contract));
+    int eventLoops = config.http().eventLoops() > 0 ? config.http().eventLoops()
+        : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    int instances = config.http().instances() > 0 ? config.http().instances() : eventLoops;
+    // All instances must bind the same port: when asked for "any" (0), pick a concrete free one for them.
+    int port = config.http().port() == 0 ? freePort() : config.http().port();
+
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions()
+            .setEventLoopPoolSize(eventLoops)
+            .setMetricsOptions(new MicrometerMetricsOptions()
+                .setEnabled(true)
+                .addLabels(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE)))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+    DeploymentOptions options = new DeploymentOptions().setInstances(instances);
+    Gateway gateway = new Gateway(vertx, config, port);
+    try {
+      vertx.deployVerticle(() -> new GatewayVerticle(config, shared, port), options)
+          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      return gateway;
+    } catch (ExecutionException e) {
+      vertx.close();
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    } catch (Exception e) {
+      vertx.close();
+      throw e;
+    }
+  }
+
+  private static PrometheusMeterRegistry newRegistry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Latency histograms for the HTTP server and client, so p99 per route can be computed in Prometheus.
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+        if (id.getName().startsWith("vertx.http.")) {
+          return DistributionStatisticConfig.builder().percentilesHistogram(true)
+              .minimumExpectedValue((double) Duration.ofMillis(1).toNanos())
+              .maximumExpectedValue((double) Duration.ofSeconds(30).toNanos())
+              .build().merge(config);
+        }
+        return config;
+      }
+    });
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    return registry;
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The port the gateway listens on (the one picked when configured with 0). */
+  public int port() {
+    return port;
+  }
+
+  public GatewayConfig config() {
+    return config;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Graceful stop: each instance stops accepting, drains within {@code http.drainSeconds}, closes Redis. */
+  public Future<Void> stop() {
+    return vertx.close();
+  }
+}

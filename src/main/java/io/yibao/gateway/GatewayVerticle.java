@@ -1,0 +1,84 @@
+package io.yibao.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.yibao.gateway.config.GatewayConfig;
+import io.yibao.gateway.http.ClientAddress;
+import io.yibao.gateway.http.GatewayRouter;
+import io.yibao.gateway.http.Operations;
+import io.yibao.gateway.ops.OpsEndpoints;
+import io.yibao.gateway.ops.ReadinessCheck;
+import io.yibao.gateway.ratelimit.ClientAddressLimit;
+import io.yibao.gateway.ratelimit.RateLimiter;
+import io.yibao.gateway.redis.RedisStore;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One gateway instance on one event loop: its own Redis pool, its own router built from the contract, and a
+ * share of the listening port. Instances share nothing in memory; whatever must be shared lives in Redis.
+ */
+final class GatewayVerticle extends VerticleBase {
+
+  private final GatewayConfig config;
+  private final Gateway.Shared shared;
+  private final int port;
+  private RedisStore redis;
+  private HttpServer server;
+
+  GatewayVerticle(GatewayConfig config, Gateway.Shared shared, int port) {
+    this.config = config;
+    this.shared = shared;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    redis = RedisStore.create(vertx, config.redis());
+    return shared.contract().open(vertx).compose(contract -> {
+      Router router = GatewayRouter.create(vertx, contract, operations(), settings(), List.of(
+          new ClientAddressLimit(new RateLimiter(redis), new ClientAddress(config.http().trustedProxies()),
+              config.rateLimits().perClientAddress())));
+      server = vertx.createHttpServer(new HttpServerOptions()
+              .setIdleTimeout(config.http().idleTimeoutSeconds())
+              .setIdleTimeoutUnit(TimeUnit.SECONDS)
+              .setCompressionSupported(true)
+              .setTcpNoDelay(true))
+          .requestHandler(router);
+      return server.listen(port, config.http().host());
+    });
+  }
+
+  private Operations operations() {
+    Operations operations = new Operations();
+    ReadinessCheck redisCheck = new ReadinessCheck() {
+      public String name() {
+        return "redis";
+      }
+
+      public Future<Void> check() {
+        return redis.ping();
+      }
+    };
+    new OpsEndpoints(List.of(redisCheck), shared.registry()).register(operations);
+    shared.docs().register(operations);
+    return operations;
+  }
+
+  private GatewayRouter.Settings settings() {
+    return new GatewayRouter.Settings(config.production(), config.http().corsAllowedOrigins(),
+        config.http().requestTimeoutMillis(), config.http().bodyLimitBytes());
+  }
+
+  /** Stops accepting, lets in-flight requests finish within the drain time, then closes Redis. */
+  @Override
+  public Future<?> stop() {
+    Future<Void> drained = server == null ? Future.succeededFuture()
+        : server.shutdown(config.http().drainSeconds(), TimeUnit.SECONDS);
+    return drained.eventually(() -> redis == null ? Future.succeededFuture() : redis.close());
+  }
+}

@@ -1,0 +1,123 @@
+package io.yibao.gateway;
+
+import io.yibao.gateway.config.ConfigException;
+import io.yibao.gateway.config.ConfigLoader;
+import io.yibao.gateway.config.GatewayConfig;
+import io.yibao.gateway.demo.DemoRedis;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Command line:
+ * <pre>
+ *   java -jar yibao-gateway.jar serve [--config FILE]   production: Redis and core URLs from configuration
+ *   java -jar yibao-gateway.jar demo  [--config FILE]   everything embedded, for a laptop
+ * </pre>
+ * Exit codes: 0 stopped normally, 1 failed at run time, 2 bad configuration or usage.
+ */
+public final class Main {
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  static int run(String[] args) {
+    if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
+      usage();
+      return args.length == 0 ? 2 : 0;
+    }
+    String command = args[0];
+    Path configFile = null;
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].equals("--config") && i + 1 < args.length) {
+        configFile = Path.of(args[++i]);
+      } else {
+        System.err.println("yibao-gateway: unknown argument " + args[i]);
+        usage();
+        return 2;
+      }
+    }
+    try {
+      return switch (command) {
+        case "serve" -> serve(ConfigLoader.load(List.of(), configFile, System.getenv()), null);
+        case "demo" -> demo(configFile);
+        default -> {
+          System.err.println("yibao-gateway: unknown command " + command);
+          usage();
+          yield 2;
+        }
+      };
+    } catch (ConfigException e) {
+      System.err.println("yibao-gateway: configuration error: " + e.getMessage());
+      return 2;
+    } catch (Exception e) {
+      System.err.println("yibao-gateway: failed to start: " + e);
+      return 1;
+    }
+  }
+
+  private static int demo(Path configFile) throws Exception {
+    DemoRedis redis = DemoRedis.resolve(System.getenv("REDIS_URL"));
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.put(ConfigLoader.envName("redis.url"), redis.url());
+    GatewayConfig config = ConfigLoader.load(List.of("gateway-config/demo.yaml"), configFile, env);
+    return serve(config, redis);
+  }
+
+  private static int serve(GatewayConfig config, DemoRedis demoRedis) throws Exception {
+    Gateway gateway = Gateway.start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        gateway.stop().toCompletionStage().toCompletableFuture()
+            .get(config.http().drainSeconds() + 5L, TimeUnit.SECONDS);
+        if (demoRedis != null) {
+          demoRedis.close();
+        }
+      } catch (Exception e) {
+        System.err.println("yibao-gateway: unclean stop: " + e);
+      } finally {
+        stopped.countDown();
+      }
+    }, "graceful-stop"));
+    banner(config, gateway, demoRedis);
+    stopped.await();
+    return 0;
+  }
+
+  private static void banner(GatewayConfig config, Gateway gateway, DemoRedis demoRedis) {
+    String base = "http://" + (config.http().host().equals("0.0.0.0") ? "localhost" : config.http().host()) + ":"
+        + gateway.port();
+    List<String> lines = new ArrayList<>();
+    lines.add("yibao-gateway " + config.mode().name().toLowerCase() + " mode is up");
+    lines.add("  API          " + base + "/api/v1");
+    lines.add("  API docs     " + base + "/docs");
+    lines.add("  contract     " + base + "/openapi.yaml");
+    lines.add("  readiness    " + base + "/health/ready");
+    lines.add("  metrics      " + base + "/metrics");
+    if (demoRedis != null) {
+      lines.add("  redis        " + (demoRedis.embedded() ? "embedded redis-server at " : "") + config.redis().safeUrl());
+    } else {
+      lines.add("  redis        " + config.redis().safeUrl());
+    }
+    lines.add("Stop with Ctrl+C (or SIGTERM): in-flight requests get " + config.http().drainSeconds() + " s to finish.");
+    lines.forEach(System.out::println);
+  }
+
+  private static void usage() {
+    System.err.println("""
+        usage:
+          java -jar yibao-gateway.jar serve [--config FILE]   run against the Redis and core systems in the configuration
+          java -jar yibao-gateway.jar demo  [--config FILE]   run with embedded Redis (or $REDIS_URL) for trying it out
+        configuration: gateway-config/gateway.yaml lists every key; YB_<KEY_PATH> environment variables override.""");
+  }
+}

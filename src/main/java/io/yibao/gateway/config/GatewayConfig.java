@@ -1,0 +1,108 @@
+package io.yibao.gateway.config;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The gateway's configuration: immutable, typed, validated once at start. Field names follow the keys in
+ * {@code gateway-config/gateway.yaml}, where each key is documented with its default.
+ */
+public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLimits, Security security) {
+
+  public enum Mode { PRODUCTION, DEMO }
+
+  /** Secrets shipped in the repository for the demo; production refuses to start with any of them. */
+  static final String DEMO_SECRET_MARK = "DEMO-ONLY";
+
+  public record Http(String host, int port, int eventLoops, int instances, int idleTimeoutSeconds,
+                     int requestTimeoutMillis, int bodyLimitBytes, int drainSeconds, List<String> trustedProxies,
+                     List<String> corsAllowedOrigins) {
+  }
+
+  public record Redis(URI url, int poolSize, int maxWaiting, int connectTimeoutMillis, int commandTimeoutMillis) {
+
+    /** The URL without credentials, safe to print and log. */
+    public String safeUrl() {
+      return url.getScheme() + "://" + url.getHost() + ":" + (url.getPort() < 0 ? 6379 : url.getPort());
+    }
+  }
+
+  /** A budget of {@code limit} requests per {@code windowSeconds}. */
+  public record Limit(int limit, int windowSeconds) {
+    static Limit read(ConfigReader r, String key) {
+      return new Limit(r.intIn(key + ".limit", 1, 1_000_000), r.intIn(key + ".windowSeconds", 1, 86_400));
+    }
+  }
+
+  public record RateLimits(Limit perClientAddress) {
+  }
+
+  /** HS256 keys by key id ({@code kid}); tokens are signed with {@code currentKid}, verified with any listed key. */
+  public record TokenKeys(String currentKid, Map<String, String> keys) {
+  }
+
+  public record Security(TokenKeys residentTokenKeys) {
+  }
+
+  public boolean production() {
+    return mode == Mode.PRODUCTION;
+  }
+
+  static GatewayConfig from(ConfigReader r) {
+    Mode mode = r.oneOf("mode", Mode.class);
+    Http http = new Http(
+        r.nonBlank("http.host"),
+        r.intIn("http.port", 0, 65535),
+        r.intIn("http.eventLoops", 0, 1024),
+        r.intIn("http.instances", 0, 1024),
+        r.intIn("http.idleTimeoutSeconds", 1, 3600),
+        r.intIn("http.requestTimeoutMillis", 100, 600_000),
+        r.intIn("http.bodyLimitBytes", 1024, 64 * 1024 * 1024),
+        r.intIn("http.drainSeconds", 0, 600),
+        r.strings("http.trustedProxies"),
+        origins(r));
+    Redis redis = new Redis(
+        r.uri("redis.url", "redis", "rediss"),
+        r.intIn("redis.poolSize", 1, 1024),
+        r.intIn("redis.maxWaiting", 1, 100_000),
+        r.intIn("redis.connectTimeoutMillis", 50, 60_000),
+        r.intIn("redis.commandTimeoutMillis", 10, 60_000));
+    RateLimits rateLimits = new RateLimits(Limit.read(r, "rateLimits.perClientAddress"));
+    Security security = new Security(tokenKeys(r, "security.residentTokenKeys", mode));
+    return new GatewayConfig(mode, http, redis, rateLimits, security);
+  }
+
+  private static List<String> origins(ConfigReader r) {
+    List<String> origins = r.strings("http.cors.allowedOrigins");
+    for (String origin : origins) {
+      if ("*".equals(origin) || !origin.matches("https?://[A-Za-z0-9.-]+(:\\d+)?")) {
+        throw new ConfigException("http.cors.allowedOrigins",
+            "each entry must be an exact origin like https://app.example.cn, got \"" + origin + "\"");
+      }
+    }
+    return origins;
+  }
+
+  private static TokenKeys tokenKeys(ConfigReader r, String key, Mode mode) {
+    Map<String, String> keys = r.stringMap(key + ".keys");
+    String current = r.nonBlank(key + ".currentKid");
+    if (keys.isEmpty()) {
+      throw new ConfigException(key + ".keys", "at least one key is needed");
+    }
+    if (!keys.containsKey(current)) {
+      throw new ConfigException(key + ".currentKid", "names key \"" + current + "\", which is not in " + key + ".keys");
+    }
+    keys.forEach((kid, secret) -> {
+      if (secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+        throw new ConfigException(key + ".keys." + kid, "must be at least 32 bytes (HS256)");
+      }
+      if (mode == Mode.PRODUCTION && secret.contains(DEMO_SECRET_MARK)) {
+        throw new ConfigException(key + ".keys." + kid,
+            "is a demo secret; production refuses to start with it (set your own, e.g. through "
+                + ConfigLoader.envName(key + ".keys") + ")");
+      }
+    });
+    return new TokenKeys(current, keys);
+  }
+}

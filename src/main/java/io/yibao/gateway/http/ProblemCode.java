@@ -1,0 +1,41 @@
+package io.yibao.gateway.http;
+
+/**
+ * The stable, machine-readable error codes of the API. Clients switch on {@link #name()}; the titles are for
+ * people (Chinese by default, English when the client prefers it). Every code is listed in the contract under
+ * {@code components.schemas.ProblemCode}; a test keeps the two in step.
+ */
+public enum ProblemCode {
+  VALIDATION_FAILED(400, "请求参数不符合要求", "The request is not valid"),
+  MALFORMED_BODY(400, "请求体格式错误", "The request body could not be parsed"),
+  UNAUTHENTICATED(401, "未登录或凭证无效", "Authentication is required"),
+  FORBIDDEN(403, "无权执行此操作", "This operation is not allowed"),
+  NOT_FOUND(404, "资源不存在", "Not found"),
+  METHOD_NOT_ALLOWED(405, "不支持的请求方法", "Method not allowed"),
+  PAYLOAD_TOO_LARGE(413, "请求体过大", "The request body is too large"),
+  UNSUPPORTED_MEDIA_TYPE(415, "不支持的内容类型", "Unsupported content type"),
+  RATE_LIMITED(429, "请求过于频繁，请稍后再试", "Too many requests, try again later"),
+  INTERNAL_ERROR(500, "系统内部错误", "Internal error"),
+  REDIS_UNAVAILABLE(503, "会话服务暂时不可用，请稍后再试", "Session store temporarily unavailable"),
+  CORE_UNAVAILABLE(503, "医保核心系统暂时不可用，请稍后再试", "Core system temporarily unavailable"),
+  REQUEST_TIMEOUT(503, "请求处理超时，请稍后再试", "The request took too long"),
+  NOT_READY(503, "服务尚未就绪", "Not ready");
+
+  private final int status;
+  private final String titleZh;
+  private final String titleEn;
+
+  ProblemCode(int status, String titleZh, String titleEn) {
+    this.status = status;
+    this.titleZh = titleZh;
+    this.titleEn = titleEn;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String title(boolean english) {
+    return english ? titleEn : titleZh;
+  }
+}

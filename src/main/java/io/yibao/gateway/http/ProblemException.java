@@ -1,0 +1,49 @@
+package io.yibao.gateway.http;
+
+import java.util.Map;
+
+/**
+ * A failure a handler wants the client to see as a problem body. Carries no stack trace: it is control flow, not
+ * a bug. {@code detail} must never hold personal data; {@code field} names the failing input where there is one.
+ */
+public final class ProblemException extends RuntimeException {
+
+  private final ProblemCode code;
+  private final String field;
+  private final Map<String, String> headers;
+
+  public ProblemException(ProblemCode code, String detail) {
+    this(code, detail, null, Map.of());
+  }
+
+  public ProblemException(ProblemCode code, String detail, String field, Map<String, String> headers) {
+    super(detail, null, false, false);
+    this.code = code;
+    this.field = field;
+    this.headers = headers;
+  }
+
+  public static ProblemException invalidField(String field, String detail) {
+    return new ProblemException(ProblemCode.VALIDATION_FAILED, detail, field, Map.of());
+  }
+
+  public static ProblemException retryLater(ProblemCode code, String detail, long retryAfterSeconds) {
+    return new ProblemException(code, detail, null, Map.of("Retry-After", Long.toString(Math.max(1, retryAfterSeconds))));
+  }
+
+  public ProblemCode code() {
+    return code;
+  }
+
+  public String detail() {
+    return getMessage();
+  }
+
+  public String field() {
+    return field;
+  }
+
+  public Map<String, String> headers() {
+    return headers;
+  }
+}

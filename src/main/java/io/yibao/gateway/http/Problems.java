@@ -1,0 +1,90 @@
+package io.yibao.gateway.http;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.Locale;
+import java.util.Map;
+
+/** Writes RFC 9457 problem bodies ({@code application/problem+json}). */
+public final class Problems {
+
+  public static final String CONTENT_TYPE = "application/problem+json";
+
+  private Problems() {
+  }
+
+  public static void send(RoutingContext rc, ProblemException problem) {
+    send(rc, problem.code(), problem.detail(), problem.field(), problem.headers(), null);
+  }
+
+  public static void send(RoutingContext rc, ProblemCode code, String detail) {
+    send(rc, code, detail, null, Map.of(), null);
+  }
+
+  public static void send(RoutingContext rc, ProblemCode code, String detail, String field, Map<String, String> headers,
+                          JsonObject extensions) {
+    HttpServerResponse response = rc.response();
+    if (response.headWritten()) {
+      // Too late for a problem body: the status line is gone. Closing tells the client the answer is incomplete.
+      response.reset();
+      return;
+    }
+    JsonObject body = new JsonObject()
+        .put("type", "https://yibao.example/problems/" + code.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+        .put("code", code.name())
+        .put("status", code.status())
+        .put("title", code.title(prefersEnglish(rc)));
+    if (detail != null) {
+      body.put("detail", detail);
+    }
+    if (field != null) {
+      body.put("field", field);
+    }
+    body.put("traceId", RequestIds.traceId(rc));
+    if (extensions != null) {
+      extensions.forEach(e -> body.put(e.getKey(), e.getValue()));
+    }
+    headers.forEach(response::putHeader);
+    response.setStatusCode(code.status())
+        .putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE)
+        .putHeader(HttpHeaders.CONTENT_LANGUAGE, prefersEnglish(rc) ? "en" : "zh-CN")
+        .end(body.toBuffer());
+  }
+
+  /**
+   * True when the client's Accept-Language ranks some English above every Chinese entry. Chinese is the default:
+   * no header, an unparseable header or a tie all answer in Chinese.
+   */
+  static boolean prefersEnglish(RoutingContext rc) {
+    String header = rc.request().getHeader(HttpHeaders.ACCEPT_LANGUAGE);
+    if (header == null || header.isBlank()) {
+      return false;
+    }
+    double en = -1;
+    double zh = -1;
+    for (String part : header.split(",")) {
+      String[] pieces = part.trim().split(";");
+      String tag = pieces[0].trim().toLowerCase(Locale.ROOT);
+      double q = 1.0;
+      for (int i = 1; i < pieces.length; i++) {
+        String p = pieces[i].trim();
+        if (p.startsWith("q=")) {
+          try {
+            q = Double.parseDouble(p.substring(2));
+          } catch (NumberFormatException e) {
+            q = 0;
+          }
+        }
+      }
+      if (tag.equals("en") || tag.startsWith("en-")) {
+        en = Math.max(en, q);
+      } else if (tag.equals("zh") || tag.startsWith("zh-")) {
+        zh = Math.max(zh, q);
+      }
+    }
+    return en > 0 && en > zh;
+  }
+}

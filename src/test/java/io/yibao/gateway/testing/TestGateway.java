@@ -1,0 +1,66 @@
+package io.yibao.gateway.testing;
+
+import io.yibao.gateway.Gateway;
+import io.yibao.gateway.config.ConfigLoader;
+import io.yibao.gateway.config.GatewayConfig;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real gateway, started exactly as {@code demo} starts one (same configuration loader, same Gateway), on a
+ * free port against a test Redis. Overrides are given as configuration keys ({@code http.port} → value).
+ */
+public final class TestGateway implements AutoCloseable {
+
+  private final Gateway gateway;
+  private final Http http;
+
+  private TestGateway(Gateway gateway) {
+    this.gateway = gateway;
+    this.http = new Http(gateway.port());
+  }
+
+  public static TestGateway start(TestRedis redis) {
+    return start(redis, Map.of());
+  }
+
+  public static TestGateway start(TestRedis redis, Map<String, String> overrides) {
+    Map<String, String> env = new HashMap<>();
+    env.put(ConfigLoader.envName("redis.url"), redis.url());
+    env.put(ConfigLoader.envName("http.port"), "0");
+    env.put(ConfigLoader.envName("http.instances"), "2");
+    env.put(ConfigLoader.envName("http.eventLoops"), "2");
+    env.put(ConfigLoader.envName("http.drainSeconds"), "1");
+    overrides.forEach((key, value) -> env.put(ConfigLoader.envName(key), value));
+    GatewayConfig config = ConfigLoader.load(List.of("gateway-config/demo.yaml"), null, env);
+    try {
+      return new TestGateway(Gateway.start(config));
+    } catch (Exception e) {
+      throw new IllegalStateException("gateway did not start", e);
+    }
+  }
+
+  public Http http() {
+    return http;
+  }
+
+  public int port() {
+    return gateway.port();
+  }
+
+  public Gateway gateway() {
+    return gateway;
+  }
+
+  @Override
+  public void close() {
+    try {
+      gateway.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
