@@ -34,9 +34,14 @@ public final class Contract {
 
   /** Blocking: reads the classpath. */
   public static Contract load() {
-    try (InputStream in = Contract.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+    return load(RESOURCE);
+  }
+
+  /** Blocking: reads {@code resource} from the classpath. */
+  public static Contract load(String resource) {
+    try (InputStream in = Contract.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException(RESOURCE + " is missing from the classpath");
+        throw new IllegalStateException(resource + " is missing from the classpath");
       }
       byte[] text = in.readAllBytes();
       @SuppressWarnings("unchecked")

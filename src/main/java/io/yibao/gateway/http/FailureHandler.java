@@ -107,9 +107,24 @@ public final class FailureHandler implements Handler<RoutingContext> {
     return message.contains("body") ? "body" : null;
   }
 
+  /** The error deepest in the instance: {@code /owner/phone} tells more than {@code /owner}. */
   private static OutputUnit mostRelevant(OutputUnit unit) {
     List<OutputUnit> errors = unit.getErrors();
-    return errors == null || errors.isEmpty() ? unit : errors.get(errors.size() - 1);
+    if (errors == null || errors.isEmpty()) {
+      return unit;
+    }
+    OutputUnit best = errors.get(errors.size() - 1);
+    for (OutputUnit e : errors) {
+      if (depth(e) > depth(best)) {
+        best = e;
+      }
+    }
+    return best;
+  }
+
+  private static long depth(OutputUnit unit) {
+    String location = unit.getInstanceLocation();
+    return location == null ? 0 : location.chars().filter(c -> c == '/').count();
   }
 
   private static String reasonOf(OutputUnit unit) {

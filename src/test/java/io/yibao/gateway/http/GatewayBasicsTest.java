@@ -7,6 +7,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static io.yibao.gateway.testing.ProblemAssert.assertProblem;
+
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
@@ -104,16 +106,4 @@ class GatewayBasicsTest {
     assertEquals(403, other.statusCode());
   }
 
-  static JsonObject assertProblem(HttpResponse<String> r, int status, String code) {
-    assertEquals(status, r.statusCode(), r.body());
-    assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElseThrow());
-    JsonObject body = new JsonObject(r.body());
-    assertEquals(code, body.getString("code"));
-    assertEquals(status, body.getInteger("status"));
-    assertNotNull(body.getString("title"));
-    assertNotNull(body.getString("traceId"));
-    assertFalse(r.body().contains("Exception"), "no class names in bodies: " + r.body());
-    assertFalse(r.body().contains("\tat "), "no stack traces in bodies");
-    return body;
-  }
 }

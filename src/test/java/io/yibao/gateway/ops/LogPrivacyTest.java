@@ -1,0 +1,59 @@
+package io.yibao.gateway.ops;
+
+import io.vertx.core.json.JsonObject;
+import io.yibao.gateway.testing.LogCapture;
+import io.yibao.gateway.testing.TestGateway;
+import io.yibao.gateway.testing.TestRedis;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpRequest;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The log of a flow holds one structured line per request and no personal data, wherever the client put it:
+ * query, path, headers, body. Feature issues extend the flow (sign-in, codes, settlement).
+ */
+class LogPrivacyTest {
+
+  static final String PHONE = "13912345678";
+  static final String ID_NUMBER = "11010519491231002X";
+  static final String TOKEN = "eyJhbGciOiJIUzI1NiJ9.secret-token-value.sig";
+  static final String NAME = "张三丰";
+
+  @Test
+  void accessLogHasOneStructuredLinePerRequestAndNoPersonalData() {
+    try (TestGateway gateway = TestGateway.start(TestRedis.shared())) {
+      LogCapture.clear();
+      gateway.http().get("/docs?phone=" + PHONE);
+      gateway.http().get("/api/v1/persons/" + ID_NUMBER);
+      gateway.http().send(gateway.http().request("/openapi.yaml")
+          .header("Authorization", "Bearer " + TOKEN)
+          .header("X-Request-Id", PHONE)
+          .GET().build());
+      gateway.http().send(gateway.http().request("/health/live")
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + NAME + "\",\"idNumber\":\"" + ID_NUMBER + "\"}"))
+          .build());
+
+      List<JsonObject> access = LogCapture.lines().stream().map(JsonObject::new)
+          .filter(l -> "access".equals(l.getString("logger_name"))).toList();
+      assertEquals(4, access.size(), "one line per request");
+      for (JsonObject line : access) {
+        for (String field : List.of("method", "route", "status", "latencyMs", "traceId")) {
+          assertTrue(line.containsKey(field), field + " missing in " + line);
+        }
+      }
+      assertEquals("/openapi.yaml", access.get(2).getString("route"));
+      assertEquals("/docs", access.get(0).getString("route"), "the route template, not the raw path with its query");
+
+      String log = LogCapture.all();
+      for (String secret : List.of(PHONE, ID_NUMBER, TOKEN, "secret-token-value", NAME)) {
+        assertFalse(log.contains(secret), "log holds personal data or a token: " + secret);
+      }
+    }
+  }
+}
