@@ -92,7 +92,7 @@ class ConfigTest {
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     int code;
     try {
-      code = io.yibao.gateway.MainAccess.run("serve", "--config", file.toString());
+      code = io.yibao.MainAccess.run("serve", "--config", file.toString());
     } finally {
       System.setErr(original);
     }

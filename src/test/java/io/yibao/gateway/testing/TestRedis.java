@@ -1,6 +1,6 @@
 package io.yibao.gateway.testing;
 
-import io.yibao.gateway.demo.DemoRedis;
+import io.yibao.demo.DemoRedis;
 import redis.embedded.RedisServer;
 
 import java.io.IOException;

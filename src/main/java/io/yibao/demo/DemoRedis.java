@@ -1,4 +1,4 @@
-package io.yibao.gateway.demo;
+package io.yibao.demo;
 
 import redis.embedded.RedisServer;
 

@@ -1,9 +1,10 @@
-package io.yibao.gateway;
+package io.yibao;
 
 import io.yibao.gateway.config.ConfigException;
 import io.yibao.gateway.config.ConfigLoader;
 import io.yibao.gateway.config.GatewayConfig;
-import io.yibao.gateway.demo.DemoRedis;
+import io.yibao.demo.DemoRedis;
+import io.yibao.gateway.Gateway;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.yibao.gateway;
+package io.yibao;
 
 /** Lets tests in other packages call {@code Main.run} without exiting the JVM. */
 public final class MainAccess {

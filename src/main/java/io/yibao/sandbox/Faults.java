@@ -1,0 +1,135 @@
+package io.yibao.sandbox;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Fault injection, per service: {@code POST /_sandbox/faults} with
+ * <pre>{"service": "settlement", "latencyMs": 200, "latencyMaxMs": 800, "errorRate": 0.3, "hang": false,
+ *  "reset": false, "down": false, "hangRate": 0.0}</pre>
+ * sets the service's faults (omitted fields are off); {@code DELETE /_sandbox/faults} clears all,
+ * {@code DELETE /_sandbox/faults/{service}} one; {@code GET /_sandbox/faults} lists them.
+ * <ul>
+ *   <li>latency: fixed {@code latencyMs}, or uniformly random up to {@code latencyMaxMs};</li>
+ *   <li>errorRate: that share of calls answers 500 with a JSON error (after the latency);</li>
+ *   <li>hang / hangRate: the request is accepted and never answered (all calls / that share of calls); the
+ *   service still does its work when {@code hangAfterWork} is true, so the caller cannot know the outcome;</li>
+ *   <li>reset: the connection is closed after the request is read, without an answer;</li>
+ *   <li>down: the connection is closed at once, as if nothing listened.</li>
+ * </ul>
+ */
+public final class Faults {
+
+  /** The faults of one service. */
+  public record Fault(long latencyMs, long latencyMaxMs, double errorRate, boolean hang, double hangRate,
+                      boolean hangAfterWork, boolean reset, boolean down) {
+
+    static Fault from(JsonObject json) {
+      return new Fault(json.getLong("latencyMs", 0L), json.getLong("latencyMaxMs", 0L),
+          json.getDouble("errorRate", 0.0), json.getBoolean("hang", false), json.getDouble("hangRate", 0.0),
+          json.getBoolean("hangAfterWork", false), json.getBoolean("reset", false), json.getBoolean("down", false));
+    }
+
+    JsonObject toJson() {
+      return new JsonObject().put("latencyMs", latencyMs).put("latencyMaxMs", latencyMaxMs)
+          .put("errorRate", errorRate).put("hang", hang).put("hangRate", hangRate)
+          .put("hangAfterWork", hangAfterWork).put("reset", reset).put("down", down);
+    }
+  }
+
+  private static final String HANG_AFTER_WORK = "sandbox.hangAfterWork";
+
+  private final Map<String, Fault> faults = new ConcurrentHashMap<>();
+
+  public void set(String service, Fault fault) {
+    faults.put(service, fault);
+  }
+
+  public void clear() {
+    faults.clear();
+  }
+
+  /** Installs the fault handler in front of {@code /<service>/*}. */
+  void guard(Router router, String service) {
+    router.route("/" + service + "/*").order(-1000).handler(rc -> apply(rc, service));
+  }
+
+  private void apply(RoutingContext rc, String service) {
+    Fault fault = faults.get(service);
+    if (fault == null) {
+      rc.next();
+      return;
+    }
+    if (fault.down()) {
+      rc.request().connection().close();
+      return;
+    }
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long delay = fault.latencyMaxMs() > fault.latencyMs()
+        ? fault.latencyMs() + random.nextLong(fault.latencyMaxMs() - fault.latencyMs() + 1)
+        : fault.latencyMs();
+    boolean hang = fault.hang() || (fault.hangRate() > 0 && random.nextDouble() < fault.hangRate());
+    boolean error = !hang && fault.errorRate() > 0 && random.nextDouble() < fault.errorRate();
+    Runnable proceed = () -> {
+      if (fault.reset()) {
+        rc.request().connection().close();
+      } else if (hang) {
+        if (fault.hangAfterWork()) {
+          // Do the work, then swallow the answer: the caller cannot tell whether it happened.
+          rc.put(HANG_AFTER_WORK, true);
+          rc.next();
+        }
+        // otherwise: accept and never answer
+      } else if (error) {
+        SandboxHttp.error(rc, 500, "INJECTED_FAULT", "injected error");
+      } else {
+        rc.next();
+      }
+    };
+    if (delay > 0) {
+      rc.vertx().setTimer(delay, id -> proceed.run());
+    } else {
+      proceed.run();
+    }
+  }
+
+  /** True when the current request's answer must be swallowed (hang after doing the work). */
+  public static boolean swallowAnswer(RoutingContext rc) {
+    return Boolean.TRUE.equals(rc.get(HANG_AFTER_WORK));
+  }
+
+  void mountAdmin(Router router) {
+    router.post("/_sandbox/faults").handler(rc -> {
+      JsonObject body = SandboxHttp.body(rc);
+      if (body == null) {
+        return;
+      }
+      String service = body.getString("service");
+      if (service == null) {
+        SandboxHttp.error(rc, 400, "BAD_REQUEST", "service is required");
+        return;
+      }
+      Fault fault = Fault.from(body);
+      set(service, fault);
+      SandboxHttp.ok(rc, new JsonObject().put(service, fault.toJson()));
+    });
+    router.delete("/_sandbox/faults").handler(rc -> {
+      clear();
+      rc.response().setStatusCode(204).end();
+    });
+    router.delete("/_sandbox/faults/:service").handler(rc -> {
+      faults.remove(rc.pathParam("service"));
+      rc.response().setStatusCode(204).end();
+    });
+    router.get("/_sandbox/faults").handler(rc -> {
+      JsonObject all = new JsonObject();
+      faults.forEach((name, fault) -> all.put(name, fault.toJson()));
+      SandboxHttp.ok(rc, all);
+    });
+  }
+}

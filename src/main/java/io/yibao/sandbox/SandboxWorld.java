@@ -1,0 +1,47 @@
+package io.yibao.sandbox;
+
+import io.yibao.sandbox.accounts.Ledger;
+import io.yibao.sandbox.registry.Person;
+import io.yibao.sandbox.registry.Personas;
+import io.yibao.sandbox.registry.Population;
+import io.yibao.sandbox.registry.Registry;
+
+import java.util.SplittableRandom;
+
+/**
+ * The sandbox's state shared by its services: who exists (registry) and what they hold (personal accounts).
+ * Each service keeps the rest of its own state. Built before serving, off any event loop.
+ */
+public final class SandboxWorld {
+
+  private final SandboxOptions options;
+  private final Registry registry = new Registry();
+  private final Ledger ledger = new Ledger();
+
+  public SandboxWorld(SandboxOptions options) {
+    this.options = options;
+    Personas.add(registry);
+    Population.generate(options.seed(), options.population(), registry);
+    SplittableRandom random = new SplittableRandom(options.seed() ^ 0x5eedL);
+    for (String psnNo : registry.psnNos()) {
+      Person p = registry.person(psnNo);
+      if (p.employee()) {
+        ledger.open(psnNo, 20_000 + random.nextLong(800_000));
+      }
+    }
+    ledger.open(Personas.EMPLOYEE, Personas.EMPLOYEE_BALANCE);
+    ledger.open(Personas.FATHER, Personas.FATHER_BALANCE);
+  }
+
+  public SandboxOptions options() {
+    return options;
+  }
+
+  public Registry registry() {
+    return registry;
+  }
+
+  public Ledger ledger() {
+    return ledger;
+  }
+}

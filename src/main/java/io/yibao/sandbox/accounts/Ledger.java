@@ -1,0 +1,131 @@
+package io.yibao.sandbox.accounts;
+
+import io.vertx.core.json.JsonObject;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Employees' personal accounts (个人账户): balances and entries in fen. Every movement carries a caller-supplied
+ * id and is idempotent: the same id with the same parameters returns the first result, with other parameters
+ * it is refused. Methods are synchronized: settlement, transfers and contribution debits touch balances from
+ * different requests, and a movement must be atomic.
+ */
+public final class Ledger {
+
+  /** One line of an account's history. {@code amountFen} is negative for money going out. */
+  public record Entry(String id, String psnNo, long amountFen, long balanceAfterFen, String kind, String memo,
+                      OffsetDateTime at) {
+    public JsonObject toJson() {
+      return new JsonObject().put("id", id).put("amountFen", amountFen).put("balanceAfterFen", balanceAfterFen)
+          .put("kind", kind).put("memo", memo).put("at", at.toString());
+    }
+  }
+
+  /** The outcome of a movement. */
+  public record Result(boolean ok, String error, List<Entry> entries) {
+    static Result failed(String error) {
+      return new Result(false, error, List.of());
+    }
+  }
+
+  private static final int HISTORY = 50;
+
+  private final Map<String, Long> balances = new HashMap<>();
+  private final Map<String, Deque<Entry>> history = new HashMap<>();
+  private final Map<String, Movement> movements = new HashMap<>();
+
+  private record Movement(String fingerprint, Result result) {
+  }
+
+  public synchronized void open(String psnNo, long balanceFen) {
+    balances.put(psnNo, balanceFen);
+  }
+
+  public synchronized boolean has(String psnNo) {
+    return balances.containsKey(psnNo);
+  }
+
+  /** Balance in fen, or -1 when the person has no personal account. */
+  public synchronized long balance(String psnNo) {
+    return balances.getOrDefault(psnNo, -1L);
+  }
+
+  public synchronized List<Entry> entries(String psnNo) {
+    return new ArrayList<>(history.getOrDefault(psnNo, new ArrayDeque<>()));
+  }
+
+  /** Takes {@code amountFen} from the account; fails with INSUFFICIENT_BALANCE and moves nothing when short. */
+  public synchronized Result debit(String id, String psnNo, long amountFen, String kind, String memo) {
+    return once(id, "debit|" + psnNo + "|" + amountFen, () -> {
+      Long balance = balances.get(psnNo);
+      if (balance == null) {
+        return Result.failed("NO_ACCOUNT");
+      }
+      if (amountFen <= 0) {
+        return Result.failed("BAD_AMOUNT");
+      }
+      if (balance < amountFen) {
+        return Result.failed("INSUFFICIENT_BALANCE");
+      }
+      return new Result(true, null, List.of(move(id, psnNo, -amountFen, kind, memo)));
+    });
+  }
+
+  /** Puts money back (a cancelled or reversed settlement, a refund). */
+  public synchronized Result credit(String id, String psnNo, long amountFen, String kind, String memo) {
+    return once(id, "credit|" + psnNo + "|" + amountFen, () -> {
+      if (!balances.containsKey(psnNo)) {
+        return Result.failed("NO_ACCOUNT");
+      }
+      return new Result(true, null, List.of(move(id, psnNo, amountFen, kind, memo)));
+    });
+  }
+
+  /** Moves money between two accounts atomically (family sharing, 家庭共济). */
+  public synchronized Result transfer(String id, String from, String to, long amountFen, String memo) {
+    return once(id, "transfer|" + from + "|" + to + "|" + amountFen, () -> {
+      if (!balances.containsKey(from) || !balances.containsKey(to)) {
+        return Result.failed("NO_ACCOUNT");
+      }
+      if (amountFen <= 0 || from.equals(to)) {
+        return Result.failed("BAD_AMOUNT");
+      }
+      if (balances.get(from) < amountFen) {
+        return Result.failed("INSUFFICIENT_BALANCE");
+      }
+      return new Result(true, null, List.of(move(id, from, -amountFen, "TRANSFER_OUT", memo),
+          move(id, to, amountFen, "TRANSFER_IN", memo)));
+    });
+  }
+
+  private Result once(String id, String fingerprint, java.util.function.Supplier<Result> action) {
+    Movement seen = movements.get(id);
+    if (seen != null) {
+      return seen.fingerprint().equals(fingerprint) ? seen.result() : Result.failed("ID_REUSED");
+    }
+    Result result = action.get();
+    if (result.ok()) {
+      movements.put(id, new Movement(fingerprint, result));
+    }
+    return result;
+  }
+
+  private Entry move(String id, String psnNo, long amountFen, String kind, String memo) {
+    long after = balances.get(psnNo) + amountFen;
+    balances.put(psnNo, after);
+    Entry entry = new Entry(id, psnNo, amountFen, after, kind, memo, OffsetDateTime.now(ZoneId.of("Asia/Shanghai")));
+    Deque<Entry> lines = history.computeIfAbsent(psnNo, k -> new ArrayDeque<>());
+    lines.addFirst(entry);
+    if (lines.size() > HISTORY) {
+      lines.removeLast();
+    }
+    return entry;
+  }
+}
