@@ -4,6 +4,9 @@ import io.yibao.gateway.config.ConfigException;
 import io.yibao.gateway.config.ConfigLoader;
 import io.yibao.gateway.config.GatewayConfig;
 import io.yibao.demo.DemoRedis;
+import io.yibao.demo.DemoWiring;
+import io.yibao.sandbox.Sandbox;
+import io.yibao.sandbox.SandboxOptions;
 import io.yibao.gateway.Gateway;
 
 import java.nio.file.Path;
@@ -19,10 +22,13 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *   java -jar yibao-gateway.jar serve [--config FILE]   production: Redis and core URLs from configuration
  *   java -jar yibao-gateway.jar demo  [--config FILE]   everything embedded, for a laptop
+ *   java -jar yibao-gateway.jar sandbox [--config FILE] the sandbox of the core systems alone
  * </pre>
  * Exit codes: 0 stopped normally, 1 failed at run time, 2 bad configuration or usage.
  */
 public final class Main {
+
+  private static final String DEMO_PROFILE = "gateway-config/demo.yaml";
 
   private Main() {
   }
@@ -49,8 +55,9 @@ public final class Main {
     }
     try {
       return switch (command) {
-        case "serve" -> serve(ConfigLoader.load(List.of(), configFile, System.getenv()), null);
+        case "serve" -> serve(ConfigLoader.load(List.of(), configFile, System.getenv()), null, null);
         case "demo" -> demo(configFile);
+        case "sandbox" -> sandbox(configFile);
         default -> {
           System.err.println("yibao-gateway: unknown command " + command);
           usage();
@@ -67,20 +74,49 @@ public final class Main {
   }
 
   private static int demo(Path configFile) throws Exception {
-    DemoRedis redis = DemoRedis.resolve(System.getenv("REDIS_URL"));
     Map<String, String> env = new HashMap<>(System.getenv());
+    GatewayConfig config = ConfigLoader.load(List.of(DEMO_PROFILE), configFile, env);
+    DemoRedis redis = DemoRedis.resolve(System.getenv("REDIS_URL"));
+    Sandbox sandbox = startSandbox(config, true);
     env.put(ConfigLoader.envName("redis.url"), redis.url());
-    GatewayConfig config = ConfigLoader.load(List.of("gateway-config/demo.yaml"), configFile, env);
-    return serve(config, redis);
+    env.putAll(DemoWiring.coreAt(sandbox.baseUrl()));
+    config = ConfigLoader.load(List.of(DEMO_PROFILE), configFile, env);
+    return serve(config, redis, sandbox);
   }
 
-  private static int serve(GatewayConfig config, DemoRedis demoRedis) throws Exception {
+  private static Sandbox startSandbox(GatewayConfig config, boolean printSms) throws Exception {
+    String callback = "http://127.0.0.1:" + config.http().port() + "/callbacks/payments/wechat";
+    return Sandbox.start(new SandboxOptions(config.sandbox().port(), config.sandbox().seed(),
+        config.sandbox().population(), printSms, callback));
+  }
+
+  /** The sandbox alone, for running the core systems beside a gateway started elsewhere (and for load tests). */
+  private static int sandbox(Path configFile) throws Exception {
+    GatewayConfig config = ConfigLoader.load(List.of(DEMO_PROFILE), configFile, System.getenv());
+    Sandbox sandbox = startSandbox(config, true);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      sandbox.close();
+      stopped.countDown();
+    }, "sandbox-stop"));
+    System.out.println("yibao sandbox (core systems) is up at " + sandbox.baseUrl()
+        + " with " + sandbox.world().registry().size() + " persons");
+    System.out.println("  personas     " + sandbox.baseUrl() + "/_sandbox/personas");
+    System.out.println("Stop with Ctrl+C.");
+    stopped.await();
+    return 0;
+  }
+
+  private static int serve(GatewayConfig config, DemoRedis demoRedis, Sandbox sandbox) throws Exception {
     Gateway gateway = Gateway.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         gateway.stop().toCompletionStage().toCompletableFuture()
             .get(config.http().drainSeconds() + 5L, TimeUnit.SECONDS);
+        if (sandbox != null) {
+          sandbox.close();
+        }
         if (demoRedis != null) {
           demoRedis.close();
         }
@@ -90,12 +126,12 @@ public final class Main {
         stopped.countDown();
       }
     }, "graceful-stop"));
-    banner(config, gateway, demoRedis);
+    banner(config, gateway, demoRedis, sandbox);
     stopped.await();
     return 0;
   }
 
-  private static void banner(GatewayConfig config, Gateway gateway, DemoRedis demoRedis) {
+  private static void banner(GatewayConfig config, Gateway gateway, DemoRedis demoRedis, Sandbox sandbox) {
     String base = "http://" + (config.http().host().equals("0.0.0.0") ? "localhost" : config.http().host()) + ":"
         + gateway.port();
     List<String> lines = new ArrayList<>();
@@ -110,6 +146,11 @@ public final class Main {
     } else {
       lines.add("  redis        " + config.redis().safeUrl());
     }
+    if (sandbox != null) {
+      lines.add("  sandbox      " + sandbox.baseUrl() + " (core systems, " + sandbox.world().registry().size()
+          + " persons; faults: POST " + sandbox.baseUrl() + "/_sandbox/faults)");
+      lines.add("  personas     " + sandbox.baseUrl() + "/_sandbox/personas");
+    }
     lines.add("Stop with Ctrl+C (or SIGTERM): in-flight requests get " + config.http().drainSeconds() + " s to finish.");
     lines.forEach(System.out::println);
   }
@@ -118,7 +159,8 @@ public final class Main {
     System.err.println("""
         usage:
           java -jar yibao-gateway.jar serve [--config FILE]   run against the Redis and core systems in the configuration
-          java -jar yibao-gateway.jar demo  [--config FILE]   run with embedded Redis (or $REDIS_URL) for trying it out
+          java -jar yibao-gateway.jar demo  [--config FILE]   run with embedded Redis (or $REDIS_URL) and the sandbox core
+          java -jar yibao-gateway.jar sandbox [--config FILE] run only the sandbox of the core systems (port sandbox.port)
         configuration: gateway-config/gateway.yaml lists every key; YB_<KEY_PATH> environment variables override.""");
   }
 }

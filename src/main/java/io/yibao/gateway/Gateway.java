@@ -18,6 +18,7 @@ import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.yibao.gateway.config.GatewayConfig;
+import io.yibao.gateway.core.CoreGuards;
 import io.yibao.gateway.http.Contract;
 import io.yibao.gateway.ops.ApiDocs;
 
@@ -35,17 +36,20 @@ import java.util.concurrent.TimeUnit;
 public final class Gateway {
 
   /** Read-only things every verticle instance uses; built once. */
-  record Shared(PrometheusMeterRegistry registry, Contract contract, ApiDocs docs) {
+  record Shared(PrometheusMeterRegistry registry, Contract contract, ApiDocs docs, CoreGuards coreGuards) {
   }
 
   private final Vertx vertx;
   private final GatewayConfig config;
   private final int port;
 
-  private Gateway(Vertx vertx, GatewayConfig config, int port) {
+  private final Shared shared;
+
+  private Gateway(Vertx vertx, GatewayConfig config, int port, Shared shared) {
     this.vertx = vertx;
     this.config = config;
     this.port = port;
+    this.shared = shared;
   }
 
   /**
@@ -55,7 +59,7 @@ public final class Gateway {
   public static Gateway start(GatewayConfig config) throws Exception {
     PrometheusMeterRegistry registry = newRegistry();
     Contract contract = Contract.load();
-    Shared shared = new Shared(registry, contract, ApiDocs.load(contract));
+    Shared shared = new Shared(registry, contract, ApiDocs.load(contract), new CoreGuards(config.core(), registry));
     int eventLoops = config.http().eventLoops() > 0 ? config.http().eventLoops()
         : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     int instances = config.http().instances() > 0 ? config.http().instances() : eventLoops;
@@ -71,7 +75,7 @@ public final class Gateway {
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     DeploymentOptions options = new DeploymentOptions().setInstances(instances);
-    Gateway gateway = new Gateway(vertx, config, port);
+    Gateway gateway = new Gateway(vertx, config, port, shared);
     try {
       vertx.deployVerticle(() -> new GatewayVerticle(config, shared, port), options)
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -127,6 +131,11 @@ public final class Gateway {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The core systems' breakers and bulkheads of this process. */
+  public CoreGuards coreGuards() {
+    return shared.coreGuards();
   }
 
   /** Graceful stop: each instance stops accepting, drains within {@code http.drainSeconds}, closes Redis. */

@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.yibao.gateway.config.GatewayConfig;
+import io.yibao.gateway.core.CoreClients;
 import io.yibao.gateway.http.ClientAddress;
 import io.yibao.gateway.http.GatewayRouter;
 import io.yibao.gateway.http.Operations;
@@ -28,6 +29,7 @@ final class GatewayVerticle extends VerticleBase {
   private final Gateway.Shared shared;
   private final int port;
   private RedisStore redis;
+  private CoreClients core;
   private HttpServer server;
 
   GatewayVerticle(GatewayConfig config, Gateway.Shared shared, int port) {
@@ -39,6 +41,7 @@ final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     redis = RedisStore.create(vertx, config.redis());
+    core = new CoreClients(vertx, shared.coreGuards());
     return shared.contract().open(vertx).compose(contract -> {
       Router router = GatewayRouter.create(vertx, contract, operations(), settings(), List.of(
           new ClientAddressLimit(new RateLimiter(redis), new ClientAddress(config.http().trustedProxies()),
@@ -60,11 +63,14 @@ final class GatewayVerticle extends VerticleBase {
         return "redis";
       }
 
-      public Future<Void> check() {
-        return redis.ping();
+      public Future<String> check() {
+        return redis.ping().map("UP");
       }
     };
-    new OpsEndpoints(List.of(redisCheck), shared.registry()).register(operations);
+    List<ReadinessCheck> checks = new java.util.ArrayList<>();
+    checks.add(redisCheck);
+    checks.addAll(shared.coreGuards().readinessChecks());
+    new OpsEndpoints(checks, shared.registry()).register(operations);
     shared.docs().register(operations);
     return operations;
   }
@@ -79,6 +85,11 @@ final class GatewayVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<Void> drained = server == null ? Future.succeededFuture()
         : server.shutdown(config.http().drainSeconds(), TimeUnit.SECONDS);
-    return drained.eventually(() -> redis == null ? Future.succeededFuture() : redis.close());
+    return drained.eventually(() -> {
+      if (core != null) {
+        core.close();
+      }
+      return redis == null ? Future.succeededFuture() : redis.close();
+    });
   }
 }

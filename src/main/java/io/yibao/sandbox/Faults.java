@@ -13,7 +13,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * <pre>{"service": "settlement", "latencyMs": 200, "latencyMaxMs": 800, "errorRate": 0.3, "hang": false,
  *  "reset": false, "down": false, "hangRate": 0.0}</pre>
  * sets the service's faults (omitted fields are off); {@code DELETE /_sandbox/faults} clears all,
- * {@code DELETE /_sandbox/faults/{service}} one; {@code GET /_sandbox/faults} lists them.
+ * {@code DELETE /_sandbox/faults/{service}} one; {@code GET /_sandbox/faults} lists them;
+ * {@code GET /_sandbox/stats} counts the requests each service received.
  * <ul>
  *   <li>latency: fixed {@code latencyMs}, or uniformly random up to {@code latencyMaxMs};</li>
  *   <li>errorRate: that share of calls answers 500 with a JSON error (after the latency);</li>
@@ -45,6 +46,8 @@ public final class Faults {
   private static final String HANG_AFTER_WORK = "sandbox.hangAfterWork";
 
   private final Map<String, Fault> faults = new ConcurrentHashMap<>();
+  /** Requests that reached each service (faulty or not): lets a test prove an open breaker sent nothing. */
+  private final Map<String, java.util.concurrent.atomic.LongAdder> received = new ConcurrentHashMap<>();
 
   public void set(String service, Fault fault) {
     faults.put(service, fault);
@@ -54,12 +57,20 @@ public final class Faults {
     faults.clear();
   }
 
-  /** Installs the fault handler in front of {@code /<service>/*}. */
-  void guard(Router router, String service) {
-    router.route("/" + service + "/*").order(-1000).handler(rc -> apply(rc, service));
+  /** Installs the fault handler in front of every service: the first path segment names the service. */
+  void guard(Router router) {
+    router.routeWithRegex("^/([a-z][a-z0-9-]*)/.*").order(-1000).handler(rc -> {
+      String service = rc.pathParam("param0");
+      if (service == null || service.equals("_sandbox")) {
+        rc.next();
+      } else {
+        apply(rc, service);
+      }
+    });
   }
 
   private void apply(RoutingContext rc, String service) {
+    received.computeIfAbsent(service, k -> new java.util.concurrent.atomic.LongAdder()).increment();
     Fault fault = faults.get(service);
     if (fault == null) {
       rc.next();
@@ -125,6 +136,11 @@ public final class Faults {
     router.delete("/_sandbox/faults/:service").handler(rc -> {
       faults.remove(rc.pathParam("service"));
       rc.response().setStatusCode(204).end();
+    });
+    router.get("/_sandbox/stats").handler(rc -> {
+      JsonObject counts = new JsonObject();
+      received.forEach((name, count) -> counts.put(name, count.sum()));
+      SandboxHttp.ok(rc, new JsonObject().put("requests", counts));
     });
     router.get("/_sandbox/faults").handler(rc -> {
       JsonObject all = new JsonObject();

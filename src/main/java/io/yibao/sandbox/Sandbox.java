@@ -42,8 +42,8 @@ public final class Sandbox implements AutoCloseable {
       Faults faults = new Faults();
       Router router = Router.router(vertx);
       router.route().handler(BodyHandler.create(false).setBodyLimit(1024 * 1024));
+      faults.guard(router);
       for (SandboxService service : services(world, vertx)) {
-        faults.guard(router, service.name());
         service.mount(router);
         service.mountAdmin(router);
       }

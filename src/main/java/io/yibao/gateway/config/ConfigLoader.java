@@ -31,7 +31,9 @@ import java.util.Set;
  *   comma-separated values; a whole map section takes a JSON object.</li>
  * </ol>
  * A key in a file that the defaults do not know is an error (it is almost always a typo), except inside the
- * sections listed in {@link #OPEN_MAPS}, whose entries are the operator's to name.
+ * sections listed in {@link #OPEN_MAPS}, whose entries are the operator's to name. Each core system's section
+ * ({@code core.settlement}, ...) inherits {@code core.defaults}: it accepts every key the defaults have, in files
+ * and as environment variables, and {@link ConfigReader} falls back to the defaults for keys it does not set.
  */
 public final class ConfigLoader {
 
@@ -48,12 +50,12 @@ public final class ConfigLoader {
   public static GatewayConfig load(List<String> bundledProfiles, Path file, Map<String, String> env) {
     JsonObject tree = readResource(DEFAULTS_RESOURCE);
     for (String profile : bundledProfiles) {
-      overlay(tree, readResource(profile), "", profile);
+      overlay(tree, tree, readResource(profile), "", profile);
     }
     if (file != null) {
-      overlay(tree, readFile(file), "", file.toString());
+      overlay(tree, tree, readFile(file), "", file.toString());
     }
-    applyEnvironment(tree, "", env);
+    applyEnvironment(tree, tree, "", env);
     return GatewayConfig.from(new ConfigReader(tree));
   }
 
@@ -102,33 +104,58 @@ public final class ConfigLoader {
     return out;
   }
 
-  /** Copies {@code layer} over {@code base}; every key must already exist in the defaults. */
-  static void overlay(JsonObject base, JsonObject layer, String prefix, String source) {
+  /** Copies {@code layer} over {@code base}; every key must already exist in the defaults (or its template). */
+  static void overlay(JsonObject root, JsonObject base, JsonObject layer, String prefix, String source) {
+    JsonObject template = template(root, prefix);
     for (String key : layer.fieldNames()) {
       String path = prefix.isEmpty() ? key : prefix + "." + key;
       Object value = layer.getValue(key);
-      boolean open = OPEN_MAPS.contains(prefix);
-      if (!base.containsKey(key) && !open) {
+      boolean known = base.containsKey(key) || (template != null && template.containsKey(key));
+      if (!known && !OPEN_MAPS.contains(prefix)) {
         throw new ConfigException(path, "unknown key (in " + source + ")");
       }
-      Object existing = base.getValue(key);
-      if (value instanceof JsonObject nested && existing instanceof JsonObject target && !OPEN_MAPS.contains(path)) {
-        overlay(target, nested, path, source);
+      if (value instanceof JsonObject nested && !OPEN_MAPS.contains(path)
+          && (base.getValue(key) instanceof JsonObject || template != null && template.getValue(key) instanceof JsonObject)) {
+        JsonObject target = base.getValue(key) instanceof JsonObject existing ? existing : new JsonObject();
+        base.put(key, target);
+        overlay(root, target, nested, path, source);
       } else {
         base.put(key, value);
       }
     }
   }
 
-  static void applyEnvironment(JsonObject node, String prefix, Map<String, String> env) {
-    for (String key : new ArrayList<>(node.fieldNames())) {
+  /** The section {@code path} inherits keys from: {@code core.defaults...} for {@code core.<system>...}. */
+  static JsonObject template(JsonObject root, String path) {
+    if (!path.startsWith("core.") || path.equals("core.defaults") || path.startsWith("core.defaults.")) {
+      return null;
+    }
+    String[] parts = path.split("\\.");
+    Object node = root.getJsonObject("core").getValue("defaults");
+    for (int i = 2; i < parts.length && node instanceof JsonObject obj; i++) {
+      node = obj.getValue(parts[i]);
+    }
+    return node instanceof JsonObject obj ? obj : null;
+  }
+
+  static void applyEnvironment(JsonObject root, JsonObject node, String prefix, Map<String, String> env) {
+    java.util.Set<String> keys = new java.util.LinkedHashSet<>(node.fieldNames());
+    JsonObject template = template(root, prefix);
+    if (template != null) {
+      keys.addAll(template.fieldNames());
+    }
+    for (String key : keys) {
       String path = prefix.isEmpty() ? key : prefix + "." + key;
-      Object value = node.getValue(key);
+      Object value = node.containsKey(key) ? node.getValue(key) : template.getValue(key);
       String override = env.get(envName(path));
       if (override != null) {
         node.put(key, fromEnv(path, value, override));
-      } else if (value instanceof JsonObject nested) {
-        applyEnvironment(nested, path, env);
+      } else if (value instanceof JsonObject && !OPEN_MAPS.contains(path)) {
+        JsonObject child = node.getValue(key) instanceof JsonObject existing ? existing : new JsonObject();
+        applyEnvironment(root, child, path, env);
+        if (!child.isEmpty()) {
+          node.put(key, child);
+        }
       }
     }
   }

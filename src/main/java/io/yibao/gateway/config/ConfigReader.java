@@ -23,15 +23,24 @@ public final class ConfigReader {
   }
 
   private Object raw(String key) {
+    Object value = lookup(key);
+    if (value == null) {
+      JsonObject template = key.startsWith("core.") ? ConfigLoader.template(root, key.substring(0, key.lastIndexOf('.'))) : null;
+      value = template == null ? null : template.getValue(key.substring(key.lastIndexOf('.') + 1));
+    }
+    if (value == null) {
+      throw new ConfigException(key, "missing");
+    }
+    return value;
+  }
+
+  private Object lookup(String key) {
     Object node = root;
     for (String part : key.split("\\.")) {
       if (!(node instanceof JsonObject obj) || !obj.containsKey(part)) {
-        throw new ConfigException(key, "missing");
+        return null;
       }
       node = obj.getValue(part);
-    }
-    if (node == null) {
-      throw new ConfigException(key, "missing");
     }
     return node;
   }

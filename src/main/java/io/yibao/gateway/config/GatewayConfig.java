@@ -8,7 +8,12 @@ import java.util.Map;
  * The gateway's configuration: immutable, typed, validated once at start. Field names follow the keys in
  * {@code gateway-config/gateway.yaml}, where each key is documented with its default.
  */
-public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLimits, Security security) {
+public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLimits, Map<String, CoreService> core,
+                            Sandbox sandbox, Security security) {
+
+  /** The core systems the gateway has clients for; each has a section under {@code core}. */
+  public static final List<String> CORE_SYSTEMS = List.of("registry", "accounts", "settlement", "collection",
+      "identity", "sms", "payment");
 
   public enum Mode { PRODUCTION, DEMO }
 
@@ -45,6 +50,20 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
   public record Security(TokenKeys residentTokenKeys) {
   }
 
+  /** Circuit breaker settings of one core system's client. */
+  public record Breaker(int failureRatePercent, int slowCallRatePercent, int slowCallMillis, int slidingWindowSize,
+                        int minimumCalls, int openSeconds, int halfOpenCalls, int maxHalfOpenSeconds) {
+  }
+
+  /** One core system's client: where it is and how patient to be with it. */
+  public record CoreService(String name, URI baseUrl, int timeoutMillis, int connectTimeoutMillis, int maxConnections,
+                            int bulkheadMaxConcurrent, int readRetries, int retryBackoffMillis, Breaker breaker) {
+  }
+
+  /** The in-process sandbox of the demo. */
+  public record Sandbox(int port, long seed, int population) {
+  }
+
   public boolean production() {
     return mode == Mode.PRODUCTION;
   }
@@ -70,7 +89,35 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
         r.intIn("redis.commandTimeoutMillis", 10, 60_000));
     RateLimits rateLimits = new RateLimits(Limit.read(r, "rateLimits.perClientAddress"));
     Security security = new Security(tokenKeys(r, "security.residentTokenKeys", mode));
-    return new GatewayConfig(mode, http, redis, rateLimits, security);
+    Map<String, CoreService> core = new java.util.LinkedHashMap<>();
+    for (String system : CORE_SYSTEMS) {
+      core.put(system, coreService(r, system));
+    }
+    Sandbox sandbox = new Sandbox(r.intIn("sandbox.port", 0, 65535), r.longIn("sandbox.seed", 0, Long.MAX_VALUE),
+        r.intIn("sandbox.population", 0, 5_000_000));
+    return new GatewayConfig(mode, http, redis, rateLimits, java.util.Collections.unmodifiableMap(core), sandbox,
+        security);
+  }
+
+  private static CoreService coreService(ConfigReader r, String system) {
+    String k = "core." + system + ".";
+    Breaker breaker = new Breaker(
+        r.intIn(k + "breaker.failureRatePercent", 1, 100),
+        r.intIn(k + "breaker.slowCallRatePercent", 1, 100),
+        r.intIn(k + "breaker.slowCallMillis", 1, 600_000),
+        r.intIn(k + "breaker.slidingWindowSize", 1, 10_000),
+        r.intIn(k + "breaker.minimumCalls", 1, 10_000),
+        r.intIn(k + "breaker.openSeconds", 1, 3600),
+        r.intIn(k + "breaker.halfOpenCalls", 1, 1000),
+        r.intIn(k + "breaker.maxHalfOpenSeconds", 1, 3600));
+    return new CoreService(system, r.uri(k + "baseUrl", "http", "https"),
+        r.intIn(k + "timeoutMillis", 10, 600_000),
+        r.intIn(k + "connectTimeoutMillis", 10, 600_000),
+        r.intIn(k + "maxConnections", 1, 10_000),
+        r.intIn(k + "bulkheadMaxConcurrent", 1, 100_000),
+        r.intIn(k + "readRetries", 0, 10),
+        r.intIn(k + "retryBackoffMillis", 1, 60_000),
+        breaker);
   }
 
   private static List<String> origins(ConfigReader r) {

@@ -6,7 +6,7 @@ import java.util.Map;
  * A failure a handler wants the client to see as a problem body. Carries no stack trace: it is control flow, not
  * a bug. {@code detail} must never hold personal data; {@code field} names the failing input where there is one.
  */
-public final class ProblemException extends RuntimeException {
+public class ProblemException extends RuntimeException {
 
   private final ProblemCode code;
   private final String field;

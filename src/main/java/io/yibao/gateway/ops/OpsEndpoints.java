@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Operator endpoints: liveness (the process answers), readiness (its dependencies answer: a load balancer stops
- * sending traffic while it is 503) and Prometheus metrics.
+ * Operator endpoints: liveness (the process answers), readiness (its critical dependencies answer: a load
+ * balancer stops sending traffic while it is 503; an open core breaker only shows as DEGRADED) and metrics.
  */
 public final class OpsEndpoints {
 
@@ -35,18 +35,22 @@ public final class OpsEndpoints {
   }
 
   private void readiness(RoutingContext rc) {
-    List<Future<Void>> results = new ArrayList<>();
+    List<Future<String>> results = new ArrayList<>();
     checks.forEach(c -> results.add(c.check()));
     Future.join(results).onComplete(done -> {
       JsonObject status = new JsonObject();
-      boolean up = true;
+      boolean ready = true;
+      boolean degraded = false;
       for (int i = 0; i < checks.size(); i++) {
-        boolean ok = results.get(i).succeeded();
-        up &= ok;
-        status.put(checks.get(i).name(), ok ? "UP" : "DOWN");
+        Future<String> result = results.get(i);
+        String state = result.succeeded() ? result.result() : "DOWN";
+        boolean up = "UP".equals(state);
+        ready &= up || !checks.get(i).critical();
+        degraded |= !up;
+        status.put(checks.get(i).name(), state);
       }
-      if (up) {
-        Responses.json(rc, 200, new JsonObject().put("status", "UP").put("checks", status));
+      if (ready) {
+        Responses.json(rc, 200, new JsonObject().put("status", degraded ? "DEGRADED" : "UP").put("checks", status));
       } else {
         Problems.send(rc, ProblemCode.NOT_READY, "A dependency is down", null, Map.of("Retry-After", "5"),
             new JsonObject().put("checks", status));

@@ -1,5 +1,6 @@
 package io.yibao.gateway.testing;
 
+import io.yibao.demo.DemoWiring;
 import io.yibao.gateway.Gateway;
 import io.yibao.gateway.config.ConfigLoader;
 import io.yibao.gateway.config.GatewayConfig;
@@ -11,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real gateway, started exactly as {@code demo} starts one (same configuration loader, same Gateway), on a
- * free port against a test Redis. Overrides are given as configuration keys ({@code http.port} → value).
+ * free port against a test Redis and the shared test sandbox. Overrides are configuration keys
+ * ({@code http.port} → value), applied as the environment variables an operator would set.
  */
 public final class TestGateway implements AutoCloseable {
 
@@ -30,6 +32,7 @@ public final class TestGateway implements AutoCloseable {
   public static TestGateway start(TestRedis redis, Map<String, String> overrides) {
     Map<String, String> env = new HashMap<>();
     env.put(ConfigLoader.envName("redis.url"), redis.url());
+    env.putAll(DemoWiring.coreAt(TestSandbox.shared().baseUrl()));
     env.put(ConfigLoader.envName("http.port"), "0");
     env.put(ConfigLoader.envName("http.instances"), "2");
     env.put(ConfigLoader.envName("http.eventLoops"), "2");
