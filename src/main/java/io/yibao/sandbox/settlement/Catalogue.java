@@ -91,10 +91,6 @@ public final class Catalogue {
     return code == null ? null : byCode.get(code);
   }
 
-  public List<Item> items() {
-    return List.copyOf(byCode.values());
-  }
-
   /** The first {@code perCategory} items of each category, for the demo's cast list. */
   public JsonArray samples(int perCategory) {
     JsonArray out = new JsonArray();
