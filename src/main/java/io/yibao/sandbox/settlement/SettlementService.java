@@ -54,7 +54,7 @@ import java.util.Map;
 public final class SettlementService implements SandboxService {
 
   private static final int MSGID_LENGTH = 30;
-  private static final int FIXMEDINS_CODE_LENGTH = 12;
+  private static final int INSTITUTION_CODE_LENGTH = 12;
   private static final DateTimeFormatter MSGID_TIME =
       DateTimeFormatter.ofPattern("uuuuMMddHHmmss").withResolverStyle(ResolverStyle.STRICT);
   private static final DateTimeFormatter REF_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
@@ -113,7 +113,7 @@ public final class SettlementService implements SandboxService {
       return;
     }
     if (!(envelope.getValue("fixmedins_code") instanceof String fixmedinsCode)
-        || fixmedinsCode.length() != FIXMEDINS_CODE_LENGTH) {
+        || fixmedinsCode.length() != INSTITUTION_CODE_LENGTH) {
       SandboxHttp.error(rc, 400, "BAD_ENVELOPE", "fixmedins_code of 12 characters is required");
       return;
     }
