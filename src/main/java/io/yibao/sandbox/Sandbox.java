@@ -3,12 +3,13 @@ package io.yibao.sandbox;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.yibao.sandbox.accounts.AccountsService;
 import io.yibao.sandbox.registry.Personas;
 import io.yibao.sandbox.registry.RegistryService;
+import io.yibao.sandbox.settlement.Catalogue;
+import io.yibao.sandbox.settlement.SettlementService;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +50,7 @@ public final class Sandbox implements AutoCloseable {
       }
       faults.mountAdmin(router);
       router.get("/_sandbox/personas").handler(rc -> SandboxHttp.ok(rc,
-          Personas.toJson(world.registry(), new JsonArray(), DEMO_TERMINAL_SECRET)));
+          Personas.toJson(world.registry(), Catalogue.standard().samples(3), DEMO_TERMINAL_SECRET)));
       router.get("/_sandbox/health").handler(rc -> rc.response().end("ok"));
       HttpServer server = vertx.createHttpServer().requestHandler(router)
           .listen(options.port(), "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -65,6 +66,7 @@ public final class Sandbox implements AutoCloseable {
     List<SandboxService> services = new ArrayList<>();
     services.add(new RegistryService(world.registry()));
     services.add(new AccountsService(world.ledger()));
+    services.add(new SettlementService(world));
     return services;
   }
 

@@ -1,0 +1,93 @@
+package io.yibao.sandbox.settlement;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits a pharmacy purchase between the fund, the personal account and cash. A pure function of the purchase,
+ * the policy, what the person has already used this year and their account balance: pre-settlement and
+ * settlement compute the same split, and only settlement acts on it.
+ */
+public final class PolicyEngine {
+
+  /** What a person has used of this year's benefits: deductible paid themselves and fund payments received. */
+  public record YearToDate(long deductibleUsedFen, long fundPaidFen) {
+    public static final YearToDate NONE = new YearToDate(0, 0);
+
+    public YearToDate plus(Split split) {
+      return new YearToDate(deductibleUsedFen + split.deductibleApplied(), fundPaidFen + split.hifpPay());
+    }
+
+    public YearToDate minus(Split split) {
+      return new YearToDate(deductibleUsedFen - split.deductibleApplied(), fundPaidFen - split.hifpPay());
+    }
+  }
+
+  /** One line of the purchase: an item, how many, at what unit price (fen). */
+  public record Line(Catalogue.Item item, long cnt, long pric) {
+  }
+
+  /** One line's share: total, wholly self-paid (丙), first self-paid (乙) and in scope. */
+  public record LineSplit(Line line, long amount, long fulamtOwnpayAmt, long preselfpayAmt, long inscpScpAmt) {
+  }
+
+  /**
+   * The split, with the national field names. {@code balc} is the account balance after paying {@code acctPay}
+   * (0 without an account); {@code deductibleApplied} is how much of the in-scope amount went to the deductible,
+   * which settlement adds to the year's accumulators.
+   */
+  public record Split(long medfeeSumamt, long fulamtOwnpayAmt, long overlmtSelfpay, long preselfpayAmt,
+                      long inscpScpAmt, long deductibleApplied, long hifpPay, long fundPaySumamt, long psnPartAmt,
+                      long acctPay, long acctMulaidPay, long psnCashPay, long balc, List<LineSplit> lines) {
+  }
+
+  private PolicyEngine() {
+  }
+
+  /**
+   * @param accountBalanceFen the personal-account balance, negative when the person has none (as
+   *                          {@code Ledger.balance} answers)
+   * @param useAccount        the purchase may be paid from the account ({@code acct_used_flag = "1"})
+   */
+  public static Split split(Policy policy, List<Line> purchase, YearToDate used, long accountBalanceFen,
+                            boolean useAccount) {
+    long medfee = 0;
+    long ownpay = 0;
+    long preselfpay = 0;
+    long inscp = 0;
+    List<LineSplit> lines = new ArrayList<>(purchase.size());
+    for (Line line : purchase) {
+      long amount = Math.multiplyExact(line.cnt(), line.pric());
+      LineSplit ls = switch (line.item().category()) {
+        case FULL -> new LineSplit(line, amount, 0, 0, amount);
+        case PARTIAL -> {
+          long first = halfUp(amount, line.item().firstSelfPayBp());
+          yield new LineSplit(line, amount, 0, first, amount - first);
+        }
+        case SELF_PAY -> new LineSplit(line, amount, amount, 0, 0);
+      };
+      lines.add(ls);
+      medfee = Math.addExact(medfee, amount);
+      ownpay += ls.fulamtOwnpayAmt();
+      preselfpay += ls.preselfpayAmt();
+      inscp += ls.inscpScpAmt();
+    }
+    long deductibleLeft = Math.max(0, policy.deductibleFen() - used.deductibleUsedFen());
+    long deductibleApplied = Math.min(inscp, deductibleLeft);
+    long eligible = inscp - deductibleApplied;
+    long capLeft = Math.max(0, policy.annualCapFen() - used.fundPaidFen());
+    // The fund rounds its share down: a fen in doubt stays with the person, never leaves the fund.
+    long hifp = Math.min(Math.multiplyExact(eligible, policy.ratioBp()) / 10_000, capLeft);
+    long psnPart = medfee - hifp;
+    boolean hasAccount = accountBalanceFen >= 0;
+    long acctPay = useAccount && hasAccount ? Math.min(accountBalanceFen, psnPart) : 0;
+    long balc = hasAccount ? accountBalanceFen - acctPay : 0;
+    return new Split(medfee, ownpay, 0, preselfpay, inscp, deductibleApplied, hifp, hifp, psnPart, acctPay, 0,
+        psnPart - acctPay, balc, List.copyOf(lines));
+  }
+
+  /** {@code amount × bp / 10000}, rounded half up to the fen (amounts are never negative). */
+  static long halfUp(long amountFen, int bp) {
+    return (Math.multiplyExact(amountFen, bp) + 5_000) / 10_000;
+  }
+}
