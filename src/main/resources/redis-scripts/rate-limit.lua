@@ -2,7 +2,7 @@
 -- A budget of LIMIT per WINDOW allows a burst of LIMIT, then one more every WINDOW/LIMIT.
 -- Redis' own clock is used so that every gateway instance agrees on time.
 -- KEYS[1] bucket key
--- ARGV[1] limit, ARGV[2] window in ms
+-- ARGV[1] limit, ARGV[2] window in ms, ARGV[3] "1" to only look (would one more be allowed?) without spending
 -- Returns {allowed (1|0), retry-after ms (0 when allowed), remaining}
 local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
@@ -19,5 +19,7 @@ local allow_at = new_tat - window
 if now < allow_at then
   return {0, math.ceil(allow_at - now), 0}
 end
-redis.call('SET', KEYS[1], string.format('%.3f', new_tat), 'PX', math.ceil(new_tat - now))
+if ARGV[3] ~= '1' then
+  redis.call('SET', KEYS[1], string.format('%.3f', new_tat), 'PX', math.ceil(new_tat - now))
+end
 return {1, 0, math.floor((now - allow_at) / interval)}

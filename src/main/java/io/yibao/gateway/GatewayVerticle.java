@@ -5,7 +5,16 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.yibao.gateway.auth.AccessTokens;
+import io.yibao.gateway.auth.ResidentAuthHandler;
+import io.yibao.gateway.auth.Sessions;
 import io.yibao.gateway.config.GatewayConfig;
+import io.yibao.gateway.core.StaleCopies;
+import io.yibao.gateway.identity.FaceTokens;
+import io.yibao.gateway.identity.IdentityEndpoints;
+import io.yibao.gateway.identity.OneTimeCodes;
+import io.yibao.gateway.identity.ResidentAccounts;
+import io.yibao.gateway.privacy.Pseudonyms;
 import io.yibao.gateway.core.CoreClients;
 import io.yibao.gateway.http.ClientAddress;
 import io.yibao.gateway.http.GatewayRouter;
@@ -17,6 +26,7 @@ import io.yibao.gateway.ratelimit.RateLimiter;
 import io.yibao.gateway.redis.RedisStore;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,10 +52,23 @@ final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     redis = RedisStore.create(vertx, config.redis());
     core = new CoreClients(vertx, shared.coreGuards());
+    RateLimiter limiter = new RateLimiter(redis);
+    ClientAddress clientAddress = new ClientAddress(config.http().trustedProxies());
+    Pseudonyms pseudonyms = new Pseudonyms(config.security().pepper());
+    Sessions sessions = new Sessions(redis, config.identity());
+    AccessTokens residentTokens = new AccessTokens(config.security().residentTokenKeys(), "resident",
+        config.identity().accessTokenSeconds());
+    Operations operations = operations();
+    new IdentityEndpoints(config.identity(),
+        new OneTimeCodes(redis, limiter, core.client("sms"), pseudonyms, config.identity()),
+        new ResidentAccounts(redis, pseudonyms), sessions, residentTokens,
+        new FaceTokens(config.security().faceTokenIssuer(), config.security().faceTokenPublicKey(), redis),
+        limiter, clientAddress, new StaleCopies(redis, config.identity().staleCopyHours()), core, pseudonyms)
+        .register(operations);
     return shared.contract().open(vertx).compose(contract -> {
-      Router router = GatewayRouter.create(vertx, contract, operations(), settings(), List.of(
-          new ClientAddressLimit(new RateLimiter(redis), new ClientAddress(config.http().trustedProxies()),
-              config.rateLimits().perClientAddress())));
+      Router router = GatewayRouter.create(vertx, contract, operations, settings(), List.of(
+              new ClientAddressLimit(limiter, clientAddress, config.rateLimits().perClientAddress())),
+          Map.of("residentBearer", new ResidentAuthHandler(residentTokens, sessions)));
       server = vertx.createHttpServer(new HttpServerOptions()
               .setIdleTimeout(config.http().idleTimeoutSeconds())
               .setIdleTimeoutUnit(TimeUnit.SECONDS)

@@ -9,7 +9,7 @@ import java.util.Map;
  * {@code gateway-config/gateway.yaml}, where each key is documented with its default.
  */
 public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLimits, Map<String, CoreService> core,
-                            Sandbox sandbox, Security security) {
+                            Sandbox sandbox, Identity identity, Security security) {
 
   /** The core systems the gateway has clients for; each has a section under {@code core}. */
   public static final List<String> CORE_SYSTEMS = List.of("registry", "accounts", "settlement", "collection",
@@ -47,7 +47,15 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
   public record TokenKeys(String currentKid, Map<String, String> keys) {
   }
 
-  public record Security(TokenKeys residentTokenKeys) {
+  public record Security(TokenKeys residentTokenKeys, String pepper, String faceTokenIssuer,
+                         java.security.PublicKey faceTokenPublicKey) {
+  }
+
+  /** Resident sign-in, sessions and step-up. */
+  public record Identity(int otpTtlSeconds, int otpMaxTries, Limit otpPerPhone, Limit otpPerPhoneDaily,
+                         Limit otpPerClientAddress, Limit failedLoginsPerPhone, int accessTokenSeconds,
+                         int sessionIdleMinutes, int sessionAbsoluteDays, int maxDevices, int stepUpSeconds,
+                         int staleCopyHours) {
   }
 
   /** Circuit breaker settings of one core system's client. */
@@ -88,7 +96,23 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
         r.intIn("redis.connectTimeoutMillis", 50, 60_000),
         r.intIn("redis.commandTimeoutMillis", 10, 60_000));
     RateLimits rateLimits = new RateLimits(Limit.read(r, "rateLimits.perClientAddress"));
-    Security security = new Security(tokenKeys(r, "security.residentTokenKeys", mode));
+    Security security = new Security(tokenKeys(r, "security.residentTokenKeys", mode),
+        secret(r, "security.pepper", mode, 32),
+        r.nonBlank("security.faceTokenIssuer"),
+        Pem.rsaPublicKey("security.faceTokenPublicKeyPem", secret(r, "security.faceTokenPublicKeyPem", mode, 1)));
+    Identity identity = new Identity(
+        r.intIn("identity.otp.ttlSeconds", 30, 3600),
+        r.intIn("identity.otp.maxTries", 1, 100),
+        Limit.read(r, "identity.otp.perPhone"),
+        Limit.read(r, "identity.otp.perPhoneDaily"),
+        Limit.read(r, "identity.otp.perClientAddress"),
+        Limit.read(r, "identity.failedLoginsPerPhone"),
+        r.intIn("identity.accessTokenSeconds", 60, 86_400),
+        r.intIn("identity.sessions.idleMinutes", 1, 7 * 24 * 60),
+        r.intIn("identity.sessions.absoluteDays", 1, 365),
+        r.intIn("identity.sessions.maxDevices", 1, 100),
+        r.intIn("identity.stepUpSeconds", 30, 3600),
+        r.intIn("identity.staleCopyHours", 0, 24 * 30));
     Map<String, CoreService> core = new java.util.LinkedHashMap<>();
     for (String system : CORE_SYSTEMS) {
       core.put(system, coreService(r, system));
@@ -96,7 +120,7 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
     Sandbox sandbox = new Sandbox(r.intIn("sandbox.port", 0, 65535), r.longIn("sandbox.seed", 0, Long.MAX_VALUE),
         r.intIn("sandbox.population", 0, 5_000_000));
     return new GatewayConfig(mode, http, redis, rateLimits, java.util.Collections.unmodifiableMap(core), sandbox,
-        security);
+        identity, security);
   }
 
   private static CoreService coreService(ConfigReader r, String system) {
@@ -129,6 +153,19 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
       }
     }
     return origins;
+  }
+
+  /** A secret value: long enough, and never a DEMO-ONLY one in production. */
+  private static String secret(ConfigReader r, String key, Mode mode, int minBytes) {
+    String value = r.nonBlank(key);
+    if (value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < minBytes) {
+      throw new ConfigException(key, "must be at least " + minBytes + " bytes");
+    }
+    if (mode == Mode.PRODUCTION && value.contains(DEMO_SECRET_MARK)) {
+      throw new ConfigException(key, "is a demo value; production refuses to start with it (set "
+          + ConfigLoader.envName(key) + ")");
+    }
+    return value;
   }
 
   private static TokenKeys tokenKeys(ConfigReader r, String key, Mode mode) {

@@ -36,6 +36,16 @@ public final class GatewayRouter {
 
   public static Router create(Vertx vertx, OpenAPIContract contract, Operations operations, Settings settings,
                               List<Handler<RoutingContext>> guards) {
+    return create(vertx, contract, operations, settings, guards, java.util.Map.of());
+  }
+
+  /**
+   * @param security the handler of each security scheme of the contract, by scheme name (bearer schemes take a
+   *                 JWTAuthHandler, apiKey schemes an APIKeyHandler: the router's binding types)
+   */
+  public static Router create(Vertx vertx, OpenAPIContract contract, Operations operations, Settings settings,
+                              List<Handler<RoutingContext>> guards,
+                              java.util.Map<String, io.vertx.ext.web.handler.AuthenticationHandler> security) {
     checkMatches(contract, operations);
     ContractRoutes routes = ContractRoutes.of(contract, settings.bodyLimitBytes());
     FailureHandler failures = new FailureHandler(routes);
@@ -59,6 +69,15 @@ public final class GatewayRouter {
     guards.forEach(builder::rootHandler);
     builder.rootHandler(new BodyLimits(routes, settings.bodyLimitBytes()));
 
+    security.forEach((scheme, handler) -> {
+      if (handler instanceof io.vertx.ext.web.handler.JWTAuthHandler bearer) {
+        builder.security(scheme).httpHandler(bearer);
+      } else if (handler instanceof io.vertx.ext.web.handler.APIKeyHandler apiKey) {
+        builder.security(scheme).apiKeyHandler(apiKey);
+      } else {
+        throw new IllegalArgumentException("unsupported handler type for security scheme " + scheme);
+      }
+    });
     operations.handlers().forEach((operationId, handler) -> builder.getRoute(operationId).addHandler(handler));
 
     Router router = builder.createRouter();

@@ -35,16 +35,29 @@ public final class RateLimiter {
 
   /** Takes one token from {@code subject}'s bucket under {@code policy}. */
   public Future<Decision> acquire(String policy, String subject, Limit limit) {
+    return run(policy, subject, limit, false);
+  }
+
+  /** Whether one more would be allowed now, without spending anything (e.g. "is this phone locked out?"). */
+  public Future<Decision> peek(String policy, String subject, Limit limit) {
+    return run(policy, subject, limit, true);
+  }
+
+  private Future<Decision> run(String policy, String subject, Limit limit, boolean peek) {
     String key = RedisKeys.key(RedisKeys.digest(policy + "|" + subject), "rl", policy);
     return SCRIPT.run(redis, List.of(key), List.of(Integer.toString(limit.limit()),
-            Long.toString(limit.windowSeconds() * 1000L)))
+            Long.toString(limit.windowSeconds() * 1000L), peek ? "1" : "0"))
         .map(r -> new Decision(r.get(0).toInteger() == 1, r.get(1).toLong(), r.get(2).toLong()));
+  }
+
+  /** Fails with 429 RATE_LIMITED when the decision says no. */
+  public static Future<Void> enforce(Decision d) {
+    return d.allowed() ? Future.succeededFuture()
+        : Future.failedFuture(ProblemException.retryLater(ProblemCode.RATE_LIMITED, null, d.retryAfterSeconds()));
   }
 
   /** Like {@link #acquire}, but fails with 429 RATE_LIMITED (and Retry-After) when the budget is spent. */
   public Future<Void> require(String policy, String subject, Limit limit) {
-    return acquire(policy, subject, limit).compose(d -> d.allowed()
-        ? Future.succeededFuture()
-        : Future.failedFuture(ProblemException.retryLater(ProblemCode.RATE_LIMITED, null, d.retryAfterSeconds())));
+    return acquire(policy, subject, limit).compose(RateLimiter::enforce);
   }
 }

@@ -67,20 +67,53 @@ class ConfigTest {
     assertTrue(e.getMessage().startsWith("http.prot: unknown key"), e.getMessage());
   }
 
-  @Test
-  void productionRefusesDemoSecrets() {
-    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of(), null, Map.of()));
-    assertTrue(e.getMessage().startsWith("security.residentTokenKeys.keys.demo-1: is a demo secret"), e.getMessage());
-    GatewayConfig ok = ConfigLoader.load(List.of(), null, Map.of(
+  /** What production needs besides the files: its own secrets and the real identity platform's key. */
+  static Map<String, String> productionSecrets() throws Exception {
+    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    String pem = "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder().encodeToString(
+        generator.generateKeyPair().getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
+    return Map.of(
         "YB_SECURITY_RESIDENT_TOKEN_KEYS_KEYS", "{\"p1\":\"a-real-production-secret-of-48-bytes-xxxxxxxxxx\"}",
-        "YB_SECURITY_RESIDENT_TOKEN_KEYS_CURRENT_KID", "p1"));
-    assertTrue(ok.production());
+        "YB_SECURITY_RESIDENT_TOKEN_KEYS_CURRENT_KID", "p1",
+        "YB_SECURITY_PEPPER", "a-real-production-pepper-of-plenty-of-bytes-xxxxxx",
+        "YB_SECURITY_FACE_TOKEN_PUBLIC_KEY_PEM", pem);
   }
 
   @Test
-  void exampleProductionFileIsValidOnceSecretsAreSet() {
-    GatewayConfig c = ConfigLoader.load(List.of(), Path.of("gateway-config/production.example.yaml"), Map.of());
+  void productionRefusesEveryDemoSecret() throws Exception {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of(), null, Map.of()));
+    assertTrue(e.getMessage().startsWith("security.residentTokenKeys.keys.demo-1: is a demo secret"), e.getMessage());
+    Map<String, String> secrets = productionSecrets();
+    for (String demoLeft : List.of("YB_SECURITY_PEPPER", "YB_SECURITY_FACE_TOKEN_PUBLIC_KEY_PEM")) {
+      Map<String, String> env = new java.util.HashMap<>(secrets);
+      env.remove(demoLeft);
+      ConfigException left = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of(), null, env));
+      assertTrue(left.getMessage().contains("is a demo value"), left.getMessage());
+    }
+    assertTrue(ConfigLoader.load(List.of(), null, secrets).production());
+  }
+
+  @Test
+  void exampleProductionFileIsValidOnceSecretsAreSet() throws Exception {
+    GatewayConfig c = ConfigLoader.load(List.of(), Path.of("gateway-config/production.example.yaml"),
+        productionSecrets());
     assertEquals(List.of("https://h5.ybj.example.gov.cn"), c.http().corsAllowedOrigins());
+  }
+
+  @Test
+  void coreSystemsInheritDefaultsAndOverridePerSystem(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("gw.yaml");
+    Files.writeString(file, "core:\n  accounts:\n    breaker:\n      openSeconds: 9\n");
+    GatewayConfig c = ConfigLoader.load(DEMO, file, Map.of("YB_CORE_REGISTRY_TIMEOUT_MILLIS", "700"));
+    assertEquals(9, c.core().get("accounts").breaker().openSeconds());
+    assertEquals(5, c.core().get("registry").breaker().openSeconds(), "from core.defaults");
+    assertEquals(700, c.core().get("registry").timeoutMillis());
+    assertEquals(3000, c.core().get("settlement").timeoutMillis(), "the settlement section's own value");
+    assertEquals(2000, c.core().get("accounts").timeoutMillis());
+    Files.writeString(file, "core:\n  accounts:\n    breaker:\n      openSecs: 9\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(DEMO, file, Map.of()));
+    assertTrue(e.getMessage().startsWith("core.accounts.breaker.openSecs: unknown key"), e.getMessage());
   }
 
   @Test

@@ -3,7 +3,11 @@ package io.yibao.gateway.ops;
 import io.vertx.core.json.JsonObject;
 import io.yibao.gateway.testing.LogCapture;
 import io.yibao.gateway.testing.TestGateway;
+import io.yibao.gateway.testing.Resident;
 import io.yibao.gateway.testing.TestRedis;
+import io.yibao.gateway.testing.TestSandbox;
+import io.yibao.sandbox.registry.Person;
+import io.yibao.sandbox.registry.Personas;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpRequest;
@@ -53,6 +57,34 @@ class LogPrivacyTest {
       String log = LogCapture.all();
       for (String secret : List.of(PHONE, ID_NUMBER, TOKEN, "secret-token-value", NAME)) {
         assertFalse(log.contains(secret), "log holds personal data or a token: " + secret);
+      }
+    }
+  }
+
+  @Test
+  void signInRealNameAndStepUpLeaveNoPersonalDataInTheLog() {
+    Person employee = TestSandbox.shared().world().registry().person(Personas.FATHER);
+    try (TestRedis redis = TestRedis.started();
+         TestGateway gateway = TestGateway.start(redis, java.util.Map.of("identity.otp.perPhone.limit", "100"))) {
+      LogCapture.clear();
+      Resident r = Resident.signIn(gateway.http(), employee.mobile(), "log-device-1");
+      String loginCode = Resident.latestCode(employee.mobile());
+      r.post("/api/v1/me/real-name", new JsonObject().put("name", employee.name()).put("idNumber", employee.idNumber()));
+      r.get("/api/v1/me");
+      r.post("/api/v1/auth/step-up/otp");
+      String stepUpCode = Resident.latestCode(employee.mobile());
+      r.post("/api/v1/auth/step-up", new JsonObject().put("otp", stepUpCode));
+      String face = Resident.faceToken(employee.psnNo());
+      r.post("/api/v1/auth/step-up", new JsonObject().put("faceToken", face));
+      r.post("/api/v1/auth/refresh", new JsonObject().put("refreshToken", r.refreshToken));
+      r.get("/api/v1/sessions");
+      r.post("/api/v1/auth/logout");
+
+      String log = LogCapture.all();
+      assertTrue(log.contains("/api/v1/me/real-name"), "the flow was logged at all");
+      for (String secret : List.of(employee.mobile(), employee.idNumber(), employee.name(), employee.psnNo(),
+          r.accessToken, r.refreshToken, r.sessionId, loginCode, stepUpCode, face)) {
+        assertFalse(log.contains(secret), "log holds personal data, a token or a code");
       }
     }
   }

@@ -1,0 +1,340 @@
+package io.yibao.gateway.identity;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.yibao.gateway.auth.AccessTokens;
+import io.yibao.gateway.auth.RefreshToken;
+import io.yibao.gateway.auth.ResidentSession;
+import io.yibao.gateway.auth.Secrets;
+import io.yibao.gateway.auth.Sessions;
+import io.yibao.gateway.config.GatewayConfig;
+import io.yibao.gateway.core.CoreClient;
+import io.yibao.gateway.core.CoreClients;
+import io.yibao.gateway.core.CoreResponse;
+import io.yibao.gateway.core.StaleCopies;
+import io.yibao.gateway.http.ClientAddress;
+import io.yibao.gateway.http.Operations;
+import io.yibao.gateway.http.ProblemCode;
+import io.yibao.gateway.http.ProblemException;
+import io.yibao.gateway.http.Responses;
+import io.yibao.gateway.privacy.Masking;
+import io.yibao.gateway.ratelimit.RateLimiter;
+import io.yibao.gateway.redis.RedisKeys;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Map;
+
+/**
+ * Resident identity, the operations under {@code /api/v1/auth}, {@code /api/v1/sessions} and {@code /api/v1/me}:
+ * SMS-code sign-in, token refresh with reuse detection, sign-out, the resident's devices, their account and
+ * insured person, real-name binding, and step-up verification before sensitive operations.
+ */
+public final class IdentityEndpoints {
+
+  static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
+
+  private final GatewayConfig.Identity config;
+  private final OneTimeCodes codes;
+  private final ResidentAccounts accounts;
+  private final Sessions sessions;
+  private final AccessTokens tokens;
+  private final FaceTokens faceTokens;
+  private final RateLimiter limiter;
+  private final ClientAddress clientAddress;
+  private final StaleCopies staleCopies;
+  private final CoreClient registry;
+  private final CoreClient personalAccounts;
+  private final CoreClient identity;
+  private final io.yibao.gateway.privacy.Pseudonyms pseudonyms;
+
+  public IdentityEndpoints(GatewayConfig.Identity config, OneTimeCodes codes, ResidentAccounts accounts,
+                           Sessions sessions, AccessTokens tokens, FaceTokens faceTokens, RateLimiter limiter,
+                           ClientAddress clientAddress, StaleCopies staleCopies, CoreClients core,
+                           io.yibao.gateway.privacy.Pseudonyms pseudonyms) {
+    this.config = config;
+    this.codes = codes;
+    this.accounts = accounts;
+    this.sessions = sessions;
+    this.tokens = tokens;
+    this.faceTokens = faceTokens;
+    this.limiter = limiter;
+    this.clientAddress = clientAddress;
+    this.staleCopies = staleCopies;
+    this.registry = core.client("registry");
+    this.personalAccounts = core.client("accounts");
+    this.identity = core.client("identity");
+    this.pseudonyms = pseudonyms;
+  }
+
+  public void register(Operations operations) {
+    operations.on("requestLoginCode", this::requestLoginCode)
+        .on("login", this::login)
+        .on("refreshSession", this::refresh)
+        .on("logout", this::logout)
+        .on("listSessions", this::listSessions)
+        .on("endSession", this::endSession)
+        .on("getMe", this::me)
+        .on("bindRealName", this::bindRealName)
+        .on("unbindRealName", this::unbindRealName)
+        .on("requestStepUpCode", this::requestStepUpCode)
+        .on("stepUp", this::stepUp);
+  }
+
+  // --- sign-in -------------------------------------------------------------------------------------------------
+
+  /** Always the same answer whether or not the number has an account: nothing to learn by asking. */
+  private void requestLoginCode(RoutingContext rc) {
+    String phone = rc.body().asJsonObject().getString("phone");
+    codes.send(OneTimeCodes.Purpose.LOGIN, phone, clientAddress.of(rc.request())).onComplete(r -> {
+      if (r.failed()) {
+        Responses.fail(rc, r.cause());
+      } else {
+        Responses.json(rc, 202, new JsonObject().put("sent", true)
+            .put("expiresInSeconds", config.otpTtlSeconds())
+            .put("resendAfterSeconds", config.otpPerPhone().windowSeconds() / config.otpPerPhone().limit()));
+      }
+    });
+  }
+
+  private void login(RoutingContext rc) {
+    JsonObject body = rc.body().asJsonObject();
+    String phone = body.getString("phone");
+    String subject = pseudonyms.phone(phone);
+    limiter.peek("login-failed", subject, config.failedLoginsPerPhone())
+        .compose(RateLimiter::enforce)
+        .compose(x -> codes.check(OneTimeCodes.Purpose.LOGIN, phone, body.getString("otp")))
+        .compose(check -> {
+          if (check != OneTimeCodes.Check.OK) {
+            return limiter.acquire("login-failed", subject, config.failedLoginsPerPhone())
+                .compose(d -> Future.failedFuture(new ProblemException(ProblemCode.OTP_INVALID,
+                    check == OneTimeCodes.Check.WRONG ? "Wrong code" : "Request a new code", "otp", Map.of())));
+          }
+          return accounts.forPhone(phone);
+        })
+        .compose(accountId -> sessions.create(accountId, body.getString("deviceId"), body.getString("deviceName"))
+            .map(created -> tokenAnswer(accountId, created.sessionId(), created.refreshToken())))
+        .onComplete(r -> answer(rc, 200, r));
+  }
+
+  private JsonObject tokenAnswer(String accountId, String sid, String refreshToken) {
+    return new JsonObject()
+        .put("accessToken", tokens.issue(accountId, sid))
+        .put("tokenType", "Bearer")
+        .put("expiresIn", tokens.ttlSeconds())
+        .put("refreshToken", refreshToken)
+        .put("sessionId", sid);
+  }
+
+  private void refresh(RoutingContext rc) {
+    RefreshToken presented = RefreshToken.parse(rc.body().asJsonObject().getString("refreshToken"));
+    if (presented == null) {
+      rc.fail(new ProblemException(ProblemCode.REFRESH_TOKEN_INVALID, null, "refreshToken", Map.of()));
+      return;
+    }
+    String newSecret = Secrets.randomId(32);
+    sessions.rotate(presented, newSecret).compose(rotation -> switch (rotation) {
+      case ROTATED -> Future.succeededFuture(tokenAnswer(presented.accountId(), presented.sessionId(),
+          presented.accountId() + "." + presented.sessionId() + "." + newSecret));
+      case REUSED -> Future.<JsonObject>failedFuture(new ProblemException(ProblemCode.REFRESH_TOKEN_INVALID,
+          "This refresh token was already used; the session has been ended for safety", "refreshToken", Map.of()));
+      case UNKNOWN -> Future.<JsonObject>failedFuture(new ProblemException(ProblemCode.REFRESH_TOKEN_INVALID,
+          null, "refreshToken", Map.of()));
+    }).onComplete(r -> answer(rc, 200, r));
+  }
+
+  private void logout(RoutingContext rc) {
+    ResidentSession s = ResidentSession.of(rc);
+    sessions.revoke(s.accountId(), s.sessionId()).onComplete(r -> noContent(rc, r));
+  }
+
+  // --- devices -------------------------------------------------------------------------------------------------
+
+  private void listSessions(RoutingContext rc) {
+    ResidentSession s = ResidentSession.of(rc);
+    sessions.list(s.accountId()).onComplete(r -> {
+      if (r.failed()) {
+        Responses.fail(rc, r.cause());
+        return;
+      }
+      JsonArray items = new JsonArray();
+      r.result().stream().sorted((a, b) -> Long.compare(b.lastSeenMillis(), a.lastSeenMillis())).forEach(l ->
+          items.add(new JsonObject()
+              .put("sessionId", l.sessionId())
+              .put("deviceName", l.deviceName())
+              .put("createdAt", time(l.createdMillis()))
+              .put("lastSeenAt", time(l.lastSeenMillis()))
+              .put("current", l.sessionId().equals(s.sessionId()))));
+      Responses.json(rc, 200, new JsonObject().put("items", items));
+    });
+  }
+
+  /** Only ever the caller's own sessions: the key is built from the caller's account, never from input. */
+  private void endSession(RoutingContext rc) {
+    ResidentSession s = ResidentSession.of(rc);
+    sessions.revoke(s.accountId(), rc.pathParam("sessionId")).onComplete(r -> {
+      if (r.succeeded() && r.result() == 0) {
+        rc.fail(new ProblemException(ProblemCode.NOT_FOUND, "No such session of yours"));
+      } else {
+        noContent(rc, r);
+      }
+    });
+  }
+
+  // --- the resident and their insured person --------------------------------------------------------------------
+
+  private void me(RoutingContext rc) {
+    ResidentSession s = ResidentSession.of(rc);
+    accounts.profile(s.accountId()).compose(profile -> {
+      JsonObject me = new JsonObject()
+          .put("accountId", s.accountId())
+          .put("mobile", Masking.mobile(profile.phone()))
+          .put("createdAt", time(profile.createdMillis()))
+          .put("realNameBound", profile.bound())
+          .put("stepUpUntil", s.stepUpUntilMillis() > System.currentTimeMillis() ? time(s.stepUpUntilMillis()) : null);
+      if (!profile.bound()) {
+        return Future.succeededFuture(me);
+      }
+      String copyKey = RedisKeys.key("acct:" + s.accountId(), "stale", "me-person");
+      return staleCopies.read(copyKey, () -> person(profile.psnNo())).map(read -> me
+          .put("person", read.data())
+          .put("stale", read.stale())
+          .put("asOf", read.asOf().atZone(SHANGHAI).toOffsetDateTime().toString()));
+    }).onComplete(r -> answer(rc, 200, r));
+  }
+
+  /** The insured person as the resident may see it: masked, with the personal-account balance for employees. */
+  private Future<JsonObject> person(String psnNo) {
+    return registry.get("/persons/" + psnNo).compose(found -> {
+      if (!found.ok()) {
+        return Future.failedFuture(new ProblemException(ProblemCode.NOT_FOUND, "The registry does not know this person"));
+      }
+      JsonObject p = found.json();
+      JsonObject view = new JsonObject()
+          .put("psnNo", p.getString("psnNo"))
+          .put("name", Masking.name(p.getString("name")))
+          .put("idNumber", Masking.idNumber(p.getString("idNumber")))
+          .put("insuType", p.getString("insuType"))
+          .put("insuTypeName", "310".equals(p.getString("insuType")) ? "职工基本医疗保险" : "城乡居民基本医疗保险")
+          .put("insuredRegion", p.getString("insuAdmdvs"))
+          .put("status", p.getString("status"));
+      if (!"310".equals(p.getString("insuType"))) {
+        return Future.succeededFuture(view);
+      }
+      return personalAccounts.get("/" + psnNo).map(balance -> balance.ok()
+          ? view.put("personalAccountBalanceFen", balance.json().getLong("balanceFen"))
+          : view);
+    });
+  }
+
+  private void bindRealName(RoutingContext rc) {
+    ResidentSession s = ResidentSession.of(rc);
+    JsonObject body = rc.body().asJsonObject();
+    String idNumber = body.getString("idNumber").toUpperCase();
+    if (!IdNumber.valid(idNumber)) {
+      rc.fail(ProblemException.invalidField("idNumber", "Not a valid resident ID number (check digit)"));
+      return;
+    }
+    String faceToken = body.getString("faceToken");
+    identity.post("/real-name-checks", new JsonObject().put("name", body.getString("name")).put("idNumber", idNumber))
+        .compose(IdentityEndpoints::matchedPerson)
+        .compose(psnNo -> accounts.bind(s.accountId(), psnNo, false).compose(binding -> {
+          if (binding.bound()) {
+            return Future.succeededFuture(binding);
+          }
+          if (faceToken == null) {
+            return Future.failedFuture(new ProblemException(ProblemCode.FACE_VERIFICATION_REQUIRED,
+                "Verify your face to move this person to this account", "faceToken", Map.of()));
+          }
+          // Taking a person over from another account: prove to be that person, then sign the other one out.
+          return faceTokens.verify(faceToken, psnNo)
+              .compose(x -> accounts.bind(s.accountId(), psnNo, true))
+              .compose(taken -> taken.previousAccount() == null ? Future.succeededFuture(taken)
+                  : sessions.revoke(taken.previousAccount()).map(taken));
+        }))
+        .onComplete(r -> {
+          if (r.failed()) {
+            Responses.fail(rc, r.cause());
+          } else {
+            me(rc);
+          }
+        });
+  }
+
+  private static Future<String> matchedPerson(CoreResponse answer) {
+    JsonObject json = answer.json();
+    if (answer.ok() && json.getBoolean("match", false) && json.getString("psnNo") != null) {
+      return Future.succeededFuture(json.getString("psnNo"));
+    }
+    return Future.failedFuture(new ProblemException(ProblemCode.REAL_NAME_MISMATCH, null));
+  }
+
+  private void unbindRealName(RoutingContext rc) {
+    ResidentSession s = ResidentSession.of(rc);
+    StepUp.require(s)
+        .compose(x -> accounts.profile(s.accountId()))
+        .compose(profile -> profile.bound() ? accounts.unbind(s.accountId(), profile.psnNo())
+            : Future.failedFuture(new ProblemException(ProblemCode.REAL_NAME_REQUIRED, "Nothing is bound")))
+        .onComplete(r -> noContent(rc, r));
+  }
+
+  // --- step-up ---------------------------------------------------------------------------------------------------
+
+  private void requestStepUpCode(RoutingContext rc) {
+    ResidentSession s = ResidentSession.of(rc);
+    accounts.profile(s.accountId())
+        .compose(profile -> codes.send(OneTimeCodes.Purpose.STEP_UP, profile.phone(), clientAddress.of(rc.request())))
+        .onComplete(r -> {
+          if (r.failed()) {
+            Responses.fail(rc, r.cause());
+          } else {
+            Responses.json(rc, 202, new JsonObject().put("sent", true).put("expiresInSeconds", config.otpTtlSeconds()));
+          }
+        });
+  }
+
+  private void stepUp(RoutingContext rc) {
+    ResidentSession s = ResidentSession.of(rc);
+    JsonObject body = rc.body().asJsonObject();
+    String faceToken = body.getString("faceToken");
+    String otp = body.getString("otp");
+    if ((faceToken == null) == (otp == null)) {
+      rc.fail(ProblemException.invalidField("faceToken", "Send exactly one of faceToken and otp"));
+      return;
+    }
+    accounts.profile(s.accountId()).compose(profile -> {
+      if (faceToken != null) {
+        return profile.bound() ? faceTokens.verify(faceToken, profile.psnNo())
+            : Future.failedFuture(new ProblemException(ProblemCode.REAL_NAME_REQUIRED, "Face verification needs a bound person"));
+      }
+      return codes.check(OneTimeCodes.Purpose.STEP_UP, profile.phone(), otp).compose(check -> check == OneTimeCodes.Check.OK
+          ? Future.<Void>succeededFuture()
+          : Future.failedFuture(new ProblemException(ProblemCode.OTP_INVALID, null, "otp", Map.of())));
+    }).compose(x -> sessions.stepUp(s.accountId(), s.sessionId()))
+        .onComplete(r -> answer(rc, 200, r.map(until -> new JsonObject().put("stepUpUntil", time(until)))));
+  }
+
+  // --- helpers ---------------------------------------------------------------------------------------------------
+
+  static String time(long millis) {
+    return Instant.ofEpochMilli(millis).atZone(SHANGHAI).toOffsetDateTime().toString();
+  }
+
+  private static void answer(RoutingContext rc, int status, io.vertx.core.AsyncResult<JsonObject> r) {
+    if (r.failed()) {
+      Responses.fail(rc, r.cause());
+    } else {
+      Responses.json(rc, status, r.result());
+    }
+  }
+
+  private static void noContent(RoutingContext rc, io.vertx.core.AsyncResult<?> r) {
+    if (r.failed()) {
+      Responses.fail(rc, r.cause());
+    } else if (!rc.response().ended()) {
+      rc.response().setStatusCode(204).end();
+    }
+  }
+}

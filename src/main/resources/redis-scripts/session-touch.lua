@@ -1,0 +1,15 @@
+-- The per-request session check: one round trip that confirms the session lives, slides its idle timeout and
+-- returns what the request needs.
+-- KEYS[1] session key; ARGV[1] now ms, ARGV[2] idle ms
+-- Returns nil when the session is gone or past its absolute lifetime, else {account, step-up-until ms, device}
+local s = redis.call('HMGET', KEYS[1], 'acct', 'abs', 'su', 'dev')
+if not s[1] then
+  return nil
+end
+if tonumber(s[2]) <= tonumber(ARGV[1]) then
+  redis.call('DEL', KEYS[1])
+  return nil
+end
+redis.call('HSET', KEYS[1], 'ls', ARGV[1])
+redis.call('PEXPIRE', KEYS[1], math.min(tonumber(ARGV[2]), tonumber(s[2]) - tonumber(ARGV[1])))
+return {s[1], s[3] or '0', s[4] or ''}
