@@ -65,6 +65,9 @@ public final class Sandbox implements AutoCloseable {
     List<SandboxService> services = new ArrayList<>();
     services.add(new RegistryService(world.registry()));
     services.add(new AccountsService(world.ledger()));
+    io.yibao.sandbox.identity.DemoKeys keys = io.yibao.sandbox.identity.DemoKeys.load();
+    services.add(keys);
+    services.add(new io.yibao.sandbox.identity.IdentityService(world.registry(), keys));
     return services;
   }
 
