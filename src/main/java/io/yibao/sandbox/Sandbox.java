@@ -68,6 +68,7 @@ public final class Sandbox implements AutoCloseable {
     io.yibao.sandbox.identity.DemoKeys keys = io.yibao.sandbox.identity.DemoKeys.load();
     services.add(keys);
     services.add(new io.yibao.sandbox.identity.IdentityService(world.registry(), keys));
+    services.add(new io.yibao.sandbox.sms.SmsService(world.options()));
     return services;
   }
 
