@@ -69,6 +69,7 @@ public final class Sandbox implements AutoCloseable {
     services.add(keys);
     services.add(new io.yibao.sandbox.identity.IdentityService(world.registry(), keys));
     services.add(new io.yibao.sandbox.sms.SmsService(world.options()));
+    services.add(new io.yibao.sandbox.collection.CollectionService(world.registry()));
     return services;
   }
 
