@@ -70,6 +70,7 @@ public final class Sandbox implements AutoCloseable {
     services.add(new io.yibao.sandbox.identity.IdentityService(world.registry(), keys));
     services.add(new io.yibao.sandbox.sms.SmsService(world.options()));
     services.add(new io.yibao.sandbox.collection.CollectionService(world.registry()));
+    services.add(new io.yibao.sandbox.payment.PaymentService(vertx, world.options(), keys));
     return services;
   }
 
