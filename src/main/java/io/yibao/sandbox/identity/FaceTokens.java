@@ -34,6 +34,8 @@ public final class FaceTokens {
   public FaceTokens(PrivateKey signingKey, String kid) {
     this.signingKey = signingKey;
     this.kid = kid;
+    // the first token loads jjwt's implementation and JSON serializer; pay for that now, not on the event loop
+    issue("warm-up", Result.FAIL, Instant.now());
   }
 
   public Issued issue(String psnNo, Result result, Instant now) {

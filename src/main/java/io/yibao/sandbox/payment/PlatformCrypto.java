@@ -31,6 +31,9 @@ final class PlatformCrypto {
     }
     this.platformKey = platformKey;
     this.apiV3Key = new SecretKeySpec(apiV3Key, "AES");
+    // first use loads the JCE providers; do it before serving, and fail at start if the keys are unusable
+    seal("{}", "warm-up", nonce(12));
+    sign("0", "warm-up", "{}");
   }
 
   /** A random nonce of ASCII letters and digits, as WeChat sends them (12 for the resource, 32 for headers). */

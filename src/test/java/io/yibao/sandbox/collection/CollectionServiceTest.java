@@ -102,6 +102,14 @@ class CollectionServiceTest {
   }
 
   @Test
+  void withoutAYearThePersonIsShownForTheYearBeingCollected() {
+    int collecting = new JsonObject(http.get("/collection/config").body()).getInteger("collectingYear");
+    JsonObject status = new JsonObject(http.get("/collection/persons/" + Personas.SPOUSE).body());
+    assertEquals(collecting, status.getInteger("year"));
+    assertEquals((collecting - 1) + "-12-31", status.getJsonObject("window").getString("closesOn"));
+  }
+
+  @Test
   void theSpouseAndTheChildHavePaidThisYear() {
     for (String psnNo : List.of(Personas.SPOUSE, Personas.CHILD)) {
       JsonObject status = status(psnNo, YEAR);
