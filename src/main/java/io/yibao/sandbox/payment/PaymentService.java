@@ -165,17 +165,10 @@ public final class PaymentService implements SandboxService {
   }
 
   private void query(RoutingContext rc) {
-    String mchid = rc.queryParams().get("mchid");
-    if (mchid == null || mchid.isEmpty()) {
-      wechatError(rc, 400, "PARAM_ERROR", "参数错误: mchid");
-      return;
+    Transaction tx = merchantOrder(rc, rc.queryParams().get("mchid"));
+    if (tx != null) {
+      SandboxHttp.ok(rc, tx.toJson());
     }
-    Transaction tx = byOutTradeNo.get(rc.pathParam("outTradeNo"));
-    if (tx == null || !tx.mchid.equals(mchid)) {
-      wechatError(rc, 404, "ORDER_NOT_EXIST", "订单不存在");
-      return;
-    }
-    SandboxHttp.ok(rc, tx.toJson());
   }
 
   private void close(RoutingContext rc) {
@@ -183,14 +176,8 @@ public final class PaymentService implements SandboxService {
     if (body == null) {
       return;
     }
-    String mchid = text(body, "mchid");
-    if (mchid == null) {
-      wechatError(rc, 400, "PARAM_ERROR", "参数错误: mchid");
-      return;
-    }
-    Transaction tx = byOutTradeNo.get(rc.pathParam("outTradeNo"));
-    if (tx == null || !tx.mchid.equals(mchid)) {
-      wechatError(rc, 404, "ORDER_NOT_EXIST", "订单不存在");
+    Transaction tx = merchantOrder(rc, text(body, "mchid"));
+    if (tx == null) {
       return;
     }
     if (tx.paid()) {
@@ -276,6 +263,23 @@ public final class PaymentService implements SandboxService {
       notifier.redeliver(delivery);
       SandboxHttp.ok(rc, delivery.toJson());
     }
+  }
+
+  /**
+   * The path's out_trade_no as merchant {@code mchid} sees it, or null after answering as WeChat does: 400 without a
+   * mchid, 404 when that merchant has no such order.
+   */
+  private Transaction merchantOrder(RoutingContext rc, String mchid) {
+    if (mchid == null || mchid.isEmpty()) {
+      wechatError(rc, 400, "PARAM_ERROR", "参数错误: mchid");
+      return null;
+    }
+    Transaction tx = byOutTradeNo.get(rc.pathParam("outTradeNo"));
+    if (tx == null || !tx.mchid.equals(mchid)) {
+      wechatError(rc, 404, "ORDER_NOT_EXIST", "订单不存在");
+      return null;
+    }
+    return tx;
   }
 
   /** The order's notify, or null after answering 404 (no such order, or not paid yet so nothing to send). */
