@@ -6,6 +6,11 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.yibao.sandbox.accounts.AccountsService;
+import io.yibao.sandbox.collection.CollectionService;
+import io.yibao.sandbox.identity.DemoKeys;
+import io.yibao.sandbox.identity.IdentityService;
+import io.yibao.sandbox.payment.PaymentService;
+import io.yibao.sandbox.sms.SmsService;
 import io.yibao.sandbox.registry.Personas;
 import io.yibao.sandbox.registry.RegistryService;
 import io.yibao.sandbox.settlement.Catalogue;
@@ -67,6 +72,12 @@ public final class Sandbox implements AutoCloseable {
     services.add(new RegistryService(world.registry()));
     services.add(new AccountsService(world.ledger()));
     services.add(new SettlementService(world));
+    DemoKeys keys = DemoKeys.load();
+    services.add(keys);
+    services.add(new IdentityService(world.registry(), keys));
+    services.add(new SmsService(world.options()));
+    services.add(new CollectionService(world.registry()));
+    services.add(new PaymentService(vertx, world.options(), keys));
     return services;
   }
 
