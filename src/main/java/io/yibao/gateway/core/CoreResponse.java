@@ -16,8 +16,7 @@ public record CoreResponse(int status, Buffer body) {
       return new JsonObject();
     }
     try {
-      Object value = body.toJson();
-      return value instanceof JsonObject obj ? obj : new JsonObject();
+      return body.toJsonObject();
     } catch (RuntimeException e) {
       return new JsonObject();
     }

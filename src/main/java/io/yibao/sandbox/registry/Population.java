@@ -30,6 +30,16 @@ public final class Population {
   }
 
   public static void generate(long seed, int size, Registry registry) {
+    TAKEN.get().clear();
+    registry.psnNos().forEach(psnNo -> TAKEN.get().add(registry.person(psnNo).idNumber()));
+    try {
+      fill(seed, size, registry);
+    } finally {
+      TAKEN.remove();
+    }
+  }
+
+  private static void fill(long seed, int size, Registry registry) {
     SplittableRandom random = new SplittableRandom(seed);
     int year = currentYear();
     LocalDate today = LocalDate.now(ZoneId.of("Asia/Shanghai"));
@@ -68,6 +78,20 @@ public final class Population {
     }
   }
 
+  /** ID numbers handed out in this generation (and the personas'): every person's must be unique. */
+  private static final ThreadLocal<java.util.Set<String>> TAKEN = ThreadLocal.withInitial(java.util.HashSet::new);
+
+  /** The first free ID number for this region and birth date, from sequence {@code seq}, keeping its parity (sex). */
+  private static String uniqueId(String regionAndBirth, int seq) {
+    java.util.Set<String> taken = TAKEN.get();
+    for (int s = seq % 1000; ; s = (s + 2) % 1000) {
+      String id = IdNumbers.withCheck(regionAndBirth + String.format("%03d", s));
+      if (taken.add(id)) {
+        return id;
+      }
+    }
+  }
+
   private static LocalDate birth(SplittableRandom random, LocalDate today, int age) {
     return today.minusYears(age).minusDays(1 + random.nextInt(364));
   }
@@ -77,7 +101,7 @@ public final class Population {
     int gender = 1 + random.nextInt(2);
     String name = surname + GIVEN[random.nextInt(GIVEN.length)];
     int seq = (index % 500) * 2 + (gender == 1 ? 1 : 0);
-    String id = IdNumbers.withCheck(district + birth.toString().replace("-", "") + String.format("%03d", seq % 1000));
+    String id = uniqueId(district + birth.toString().replace("-", ""), seq);
     int age = java.time.Period.between(birth, today).getYears();
     String mobile = age >= 16 ? "139" + String.format("%08d", (index * 7919L) % 100_000_000L) : null;
     boolean employee = age >= 18 && age < 60 ? random.nextInt(10) < 6 : age >= 60 && random.nextInt(10) < 4;

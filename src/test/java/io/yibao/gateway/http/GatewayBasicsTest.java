@@ -67,6 +67,13 @@ class GatewayBasicsTest {
   }
 
   @Test
+  void sandboxAdminRoutesAreNotOnTheGateway() {
+    assertProblem(gateway.http().get("/_sandbox/personas"), 404, "NOT_FOUND");
+    assertProblem(gateway.http().postJson("/_sandbox/faults", "{\"service\":\"registry\",\"down\":true}"), 404,
+        "NOT_FOUND");
+  }
+
+  @Test
   void wrongMethodIs405WithAllow() {
     HttpResponse<String> r = gateway.http().send(gateway.http().request("/health/live")
         .DELETE().build());

@@ -80,7 +80,7 @@ class RealNameTest {
     JsonObject me = new JsonObject(r.get("/api/v1/me").body());
     JsonObject person = me.getJsonObject("person");
     assertTrue(me.getBoolean("realNameBound"));
-    assertEquals("李*英", person.getString("name"));
+    assertEquals("李**", person.getString("name"));
     assertEquals("110***********" + employee.idNumber().substring(14), person.getString("idNumber"));
     assertEquals("310", person.getString("insuType"));
     assertEquals("110105", person.getString("insuredRegion"));

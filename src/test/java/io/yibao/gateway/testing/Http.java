@@ -12,12 +12,24 @@ import java.util.concurrent.CompletableFuture;
 /** A plain JDK HTTP client for tests: it has nothing in common with the gateway's own Vert.x stack. */
 public final class Http {
 
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /**
+   * One client (and so one keep-alive pool) per port: a port freed by a stopped gateway is soon reused by the
+   * next, and a pooled connection to the old one would fail with "EOF reached while reading".
+   */
+  private static final java.util.Map<Integer, HttpClient> CLIENTS = new java.util.concurrent.ConcurrentHashMap<>();
 
   private final String base;
+  private final HttpClient client;
 
   public Http(int port) {
     this.base = "http://127.0.0.1:" + port;
+    this.client = CLIENTS.computeIfAbsent(port,
+        p -> HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+  }
+
+  /** Drops the pooled connections to a port whose server has stopped. */
+  public static void forget(int port) {
+    CLIENTS.remove(port);
   }
 
   public HttpRequest.Builder request(String path) {
@@ -35,7 +47,7 @@ public final class Http {
 
   public HttpResponse<String> send(HttpRequest request) {
     try {
-      return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+      return client.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -45,6 +57,6 @@ public final class Http {
   }
 
   public CompletableFuture<HttpResponse<String>> sendAsync(HttpRequest request) {
-    return CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    return client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
   }
 }

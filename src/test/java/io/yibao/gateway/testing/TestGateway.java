@@ -62,6 +62,7 @@ public final class TestGateway implements AutoCloseable {
 
   @Override
   public void close() {
+    Http.forget(gateway.port());
     try {
       gateway.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
