@@ -41,7 +41,7 @@ public final class ConfigLoader {
   public static final String ENV_PREFIX = "YB_";
 
   /** Sections whose keys are data (a key id, a year), not configuration names. */
-  static final Set<String> OPEN_MAPS = Set.of("security.residentTokenKeys.keys");
+  static final Set<String> OPEN_MAPS = Set.of("security.residentTokenKeys.keys", "pharmacy.demoTerminals");
 
   private ConfigLoader() {
   }

@@ -9,7 +9,8 @@ import java.util.Map;
  * {@code gateway-config/gateway.yaml}, where each key is documented with its default.
  */
 public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLimits, Map<String, CoreService> core,
-                            Sandbox sandbox, Identity identity, Security security) {
+                            Sandbox sandbox, Identity identity, InsuranceCode insuranceCode, Pharmacy pharmacy,
+                            Idempotency idempotency, Security security) {
 
   /** The core systems the gateway has clients for; each has a section under {@code core}. */
   public static final List<String> CORE_SYSTEMS = List.of("registry", "accounts", "settlement", "collection",
@@ -47,8 +48,23 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
   public record TokenKeys(String currentKid, Map<String, String> keys) {
   }
 
-  public record Security(TokenKeys residentTokenKeys, String pepper, String faceTokenIssuer,
-                         java.security.PublicKey faceTokenPublicKey) {
+  public record Security(TokenKeys residentTokenKeys, String pepper, byte[] terminalSecretKey,
+                         String faceTokenIssuer, java.security.PublicKey faceTokenPublicKey) {
+  }
+
+  /** The dynamic insurance code (医保码) and family proxies. */
+  public record InsuranceCode(int ttlSeconds, int refreshAfterSeconds, int maxProxies, int proxyConsentAge) {
+  }
+
+  /** Pharmacy terminals and settlement. */
+  public record Pharmacy(int signatureSkewSeconds, int visitTokenSeconds, long confirmationThresholdFen,
+                         int confirmationSeconds, int recoveryFirstCheckMillis, int recoveryMaxBackoffMillis,
+                         int recoveryGiveUpSeconds, int recordDays, Map<String, String> demoTerminals,
+                         String demoTerminalSecret) {
+  }
+
+  /** The shared Idempotency-Key mechanism. */
+  public record Idempotency(int retentionHours, int inFlightSeconds) {
   }
 
   /** Resident sign-in, sessions and step-up. */
@@ -98,6 +114,7 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
     RateLimits rateLimits = new RateLimits(Limit.read(r, "rateLimits.perClientAddress"));
     Security security = new Security(tokenKeys(r, "security.residentTokenKeys", mode),
         secret(r, "security.pepper", mode, 32),
+        aesKey(r, "security.terminalSecretKey", mode),
         r.nonBlank("security.faceTokenIssuer"),
         Pem.rsaPublicKey("security.faceTokenPublicKeyPem", secret(r, "security.faceTokenPublicKeyPem", mode, 1)));
     Identity identity = new Identity(
@@ -119,8 +136,29 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
     }
     Sandbox sandbox = new Sandbox(r.intIn("sandbox.port", 0, 65535), r.longIn("sandbox.seed", 0, Long.MAX_VALUE),
         r.intIn("sandbox.population", 0, 5_000_000));
+    InsuranceCode insuranceCode = new InsuranceCode(
+        r.intIn("insuranceCode.ttlSeconds", 10, 3600),
+        r.intIn("insuranceCode.refreshAfterSeconds", 5, 3600),
+        r.intIn("insuranceCode.maxProxies", 0, 50),
+        r.intIn("insuranceCode.proxyConsentAge", 1, 30));
+    if (insuranceCode.refreshAfterSeconds() >= insuranceCode.ttlSeconds()) {
+      throw new ConfigException("insuranceCode.refreshAfterSeconds", "must be less than insuranceCode.ttlSeconds");
+    }
+    Pharmacy pharmacy = new Pharmacy(
+        r.intIn("pharmacy.signatureSkewSeconds", 10, 3600),
+        r.intIn("pharmacy.visitTokenSeconds", 30, 86_400),
+        r.longIn("pharmacy.confirmationThresholdFen", 1, Long.MAX_VALUE),
+        r.intIn("pharmacy.confirmationSeconds", 10, 3600),
+        r.intIn("pharmacy.recoveryFirstCheckMillis", 10, 600_000),
+        r.intIn("pharmacy.recoveryMaxBackoffMillis", 10, 600_000),
+        r.intIn("pharmacy.recoveryGiveUpSeconds", 1, 86_400),
+        r.intIn("pharmacy.recordDays", 1, 3650),
+        r.stringMap("pharmacy.demoTerminals"),
+        r.nonBlank("pharmacy.demoTerminalSecret"));
+    Idempotency idempotency = new Idempotency(r.intIn("idempotency.retentionHours", 1, 24 * 30),
+        r.intIn("idempotency.inFlightSeconds", 1, 3600));
     return new GatewayConfig(mode, http, redis, rateLimits, java.util.Collections.unmodifiableMap(core), sandbox,
-        identity, security);
+        identity, insuranceCode, pharmacy, idempotency, security);
   }
 
   private static CoreService coreService(ConfigReader r, String system) {
@@ -153,6 +191,22 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
       }
     }
     return origins;
+  }
+
+  /** A 32-byte AES key in base64 (a demo key carries a "DEMO-ONLY:" label before the base64). */
+  private static byte[] aesKey(ConfigReader r, String key, Mode mode) {
+    String value = secret(r, key, mode, 1);
+    String base64 = value.startsWith(DEMO_SECRET_MARK + ":") ? value.substring(DEMO_SECRET_MARK.length() + 1) : value;
+    byte[] bytes;
+    try {
+      bytes = java.util.Base64.getDecoder().decode(base64.trim());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key, "must be base64");
+    }
+    if (bytes.length != 32) {
+      throw new ConfigException(key, "must be 32 bytes (base64 of a 256-bit key), got " + bytes.length);
+    }
+    return bytes;
   }
 
   /** A secret value: long enough, and never a DEMO-ONLY one in production. */
