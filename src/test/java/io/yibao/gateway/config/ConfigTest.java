@@ -77,6 +77,7 @@ class ConfigTest {
         "YB_SECURITY_RESIDENT_TOKEN_KEYS_KEYS", "{\"p1\":\"a-real-production-secret-of-48-bytes-xxxxxxxxxx\"}",
         "YB_SECURITY_RESIDENT_TOKEN_KEYS_CURRENT_KID", "p1",
         "YB_SECURITY_PEPPER", "a-real-production-pepper-of-plenty-of-bytes-xxxxxx",
+        "YB_SECURITY_TERMINAL_SECRET_KEY", java.util.Base64.getEncoder().encodeToString(new byte[32]),
         "YB_SECURITY_FACE_TOKEN_PUBLIC_KEY_PEM", pem);
   }
 
@@ -85,7 +86,8 @@ class ConfigTest {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of(), null, Map.of()));
     assertTrue(e.getMessage().startsWith("security.residentTokenKeys.keys.demo-1: is a demo secret"), e.getMessage());
     Map<String, String> secrets = productionSecrets();
-    for (String demoLeft : List.of("YB_SECURITY_PEPPER", "YB_SECURITY_FACE_TOKEN_PUBLIC_KEY_PEM")) {
+    for (String demoLeft : List.of("YB_SECURITY_PEPPER", "YB_SECURITY_FACE_TOKEN_PUBLIC_KEY_PEM",
+        "YB_SECURITY_TERMINAL_SECRET_KEY")) {
       Map<String, String> env = new java.util.HashMap<>(secrets);
       env.remove(demoLeft);
       ConfigException left = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of(), null, env));
