@@ -56,6 +56,17 @@ public final class Http {
     }
   }
 
+  public HttpResponse<byte[]> sendBytes(HttpRequest request) {
+    try {
+      return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public CompletableFuture<HttpResponse<String>> sendAsync(HttpRequest request) {
     return client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
   }

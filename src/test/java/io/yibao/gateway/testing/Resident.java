@@ -94,6 +94,25 @@ public final class Resident {
     return r;
   }
 
+  /** Binds the account to the person by real name and activates the insurance code with a face token. */
+  public Resident bindAndActivate(io.yibao.sandbox.registry.Person person) {
+    HttpResponse<String> bound = post("/api/v1/me/real-name",
+        new JsonObject().put("name", person.name()).put("idNumber", person.idNumber()));
+    assertEquals(200, bound.statusCode(), bound.body());
+    HttpResponse<String> activated = post("/api/v1/insurance-code/activation",
+        new JsonObject().put("faceToken", faceToken(person.psnNo())));
+    assertEquals(200, activated.statusCode(), activated.body());
+    return this;
+  }
+
+  /** A fresh insurance code (for a family member when psnNo is given). */
+  public String code(String psnNo) {
+    HttpResponse<String> r = psnNo == null ? post("/api/v1/insurance-code")
+        : post("/api/v1/insurance-code", new JsonObject().put("psnNo", psnNo));
+    assertEquals(201, r.statusCode(), r.body());
+    return new JsonObject(r.body()).getString("code");
+  }
+
   /** A face-liveness result from the sandbox's face SDK stand-in. */
   public static String faceToken(String psnNo) {
     HttpResponse<String> r = TestSandbox.http().postJson("/_sandbox/identity/face",

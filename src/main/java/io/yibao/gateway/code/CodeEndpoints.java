@@ -1,0 +1,212 @@
+package io.yibao.gateway.code;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.yibao.gateway.auth.ResidentSession;
+import io.yibao.gateway.config.GatewayConfig;
+import io.yibao.gateway.core.CoreClients;
+import io.yibao.gateway.core.CoreClient;
+import io.yibao.gateway.http.Operations;
+import io.yibao.gateway.http.ProblemCode;
+import io.yibao.gateway.http.ProblemException;
+import io.yibao.gateway.http.Responses;
+import io.yibao.gateway.identity.FaceTokens;
+import io.yibao.gateway.identity.ResidentAccounts;
+import io.yibao.gateway.identity.StepUp;
+import io.yibao.gateway.privacy.Masking;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Period;
+import java.time.ZoneId;
+import java.util.Map;
+
+/**
+ * The resident's insurance code (医保码), under {@code /api/v1/insurance-code}: activation by face, family
+ * proxies (亲情账户), issuing the dynamic one-time code and rendering it as a QR image.
+ */
+public final class CodeEndpoints {
+
+  private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
+
+  private final GatewayConfig.InsuranceCode config;
+  private final InsuranceCodes codes;
+  private final ResidentAccounts accounts;
+  private final FaceTokens faceTokens;
+  private final CoreClient registry;
+
+  public CodeEndpoints(GatewayConfig.InsuranceCode config, InsuranceCodes codes, ResidentAccounts accounts,
+                       FaceTokens faceTokens, CoreClients core) {
+    this.config = config;
+    this.codes = codes;
+    this.accounts = accounts;
+    this.faceTokens = faceTokens;
+    this.registry = core.client("registry");
+  }
+
+  public void register(Operations operations) {
+    operations.on("getCodeActivation", this::getActivation)
+        .on("activateCode", this::activate)
+        .on("listProxies", this::listProxies)
+        .on("addProxy", this::addProxy)
+        .on("removeProxy", this::removeProxy)
+        .on("issueCode", this::issue)
+        .on("getCodeImage", this::image);
+  }
+
+  /** The bound person of the account, or 403 REAL_NAME_REQUIRED. */
+  private Future<String> boundPerson(ResidentSession s) {
+    return accounts.profile(s.accountId()).compose(p -> p.bound() ? Future.succeededFuture(p.psnNo())
+        : Future.failedFuture(new ProblemException(ProblemCode.REAL_NAME_REQUIRED, null)));
+  }
+
+  /** The bound person, whose code this account activated; 403 otherwise. */
+  private Future<String> activatedPerson(ResidentSession s) {
+    return boundPerson(s).compose(psnNo -> codes.activatedPerson(s.accountId()).compose(active -> psnNo.equals(active)
+        ? Future.succeededFuture(psnNo)
+        : Future.failedFuture(new ProblemException(ProblemCode.CODE_NOT_ACTIVATED,
+            "POST /api/v1/insurance-code/activation with a face token first"))));
+  }
+
+  private void getActivation(RoutingContext rc) {
+    ResidentSession s = ResidentSession.of(rc);
+    boundPerson(s).compose(psnNo -> codes.activation(s.accountId()).map(a -> {
+      boolean active = a != null && psnNo.equals(a.getString("psnNo"));
+      return new JsonObject().put("activated", active).put("psnNo", psnNo)
+          .put("activatedAt", active ? time(a.getLong("at")) : null);
+    })).onComplete(r -> answer(rc, 200, r));
+  }
+
+  /** Activation needs real name (bound) and real person (a fresh face verification of that person). */
+  private void activate(RoutingContext rc) {
+    ResidentSession s = ResidentSession.of(rc);
+    String faceToken = rc.body().asJsonObject().getString("faceToken");
+    boundPerson(s).compose(psnNo -> faceTokens.verify(faceToken, psnNo)
+            .compose(x -> codes.activate(s.accountId(), psnNo))
+            .map(x -> new JsonObject().put("activated", true).put("psnNo", psnNo)
+                .put("activatedAt", time(System.currentTimeMillis()))))
+        .onComplete(r -> answer(rc, 200, r));
+  }
+
+  private void listProxies(RoutingContext rc) {
+    ResidentSession s = ResidentSession.of(rc);
+    codes.proxies(s.accountId()).map(all -> {
+      JsonArray items = new JsonArray();
+      all.forEach((psnNo, entry) -> items.add(entry.copy().put("psnNo", psnNo)));
+      return new JsonObject().put("items", items).put("max", config.maxProxies());
+    }).onComplete(r -> answer(rc, 200, r));
+  }
+
+  /**
+   * A household member of the registry who is a close relative: under {@code proxyConsentAge} added on the
+   * household relation (with step-up), older only with their own face verification.
+   */
+  private void addProxy(RoutingContext rc) {
+    ResidentSession s = ResidentSession.of(rc);
+    JsonObject body = rc.body().asJsonObject();
+    String member = body.getString("psnNo");
+    String faceToken = body.getString("faceToken");
+    activatedPerson(s).compose(self -> codes.proxies(s.accountId()).compose(existing -> {
+      if (existing.containsKey(member)) {
+        return Future.succeededFuture(existing.get(member).copy().put("psnNo", member));
+      }
+      if (existing.size() >= config.maxProxies()) {
+        return Future.failedFuture(new ProblemException(ProblemCode.PROXY_LIMIT_REACHED,
+            "At most " + config.maxProxies() + " family members"));
+      }
+      return householdMember(self, member).compose(relative -> {
+        int age = Period.between(LocalDate.parse(relative.getString("birthDate")), LocalDate.now(SHANGHAI)).getYears();
+        Future<Void> consent = age < config.proxyConsentAge() ? StepUp.require(s)
+            : faceToken == null
+                ? Future.failedFuture(new ProblemException(ProblemCode.FACE_VERIFICATION_REQUIRED,
+                    "Members aged " + config.proxyConsentAge() + " or over consent with their own face verification",
+                    "faceToken", Map.of()))
+                : faceTokens.verify(faceToken, member);
+        JsonObject entry = new JsonObject().put("relation", relative.getString("relation"))
+            .put("name", Masking.name(relative.getString("name")))
+            .put("addedAt", time(System.currentTimeMillis()));
+        return consent.compose(x -> codes.addProxy(s.accountId(), member, entry)).map(x -> entry.copy().put("psnNo", member));
+      });
+    })).onComplete(r -> answer(rc, 201, r));
+  }
+
+  private Future<JsonObject> householdMember(String self, String member) {
+    return registry.get("/persons/" + self + "/household").compose(answer -> {
+      if (!answer.ok()) {
+        return Future.failedFuture(new ProblemException(ProblemCode.NOT_A_FAMILY_MEMBER, null));
+      }
+      for (Object o : answer.json().getJsonArray("members", new JsonArray())) {
+        JsonObject m = (JsonObject) o;
+        if (member.equals(m.getString("psnNo")) && m.getString("relation") != null) {
+          return Future.succeededFuture(m);
+        }
+      }
+      return Future.failedFuture(new ProblemException(ProblemCode.NOT_A_FAMILY_MEMBER, null, "psnNo", Map.of()));
+    });
+  }
+
+  private void removeProxy(RoutingContext rc) {
+    ResidentSession s = ResidentSession.of(rc);
+    codes.removeProxy(s.accountId(), rc.pathParam("psnNo")).onComplete(r -> {
+      if (r.failed()) {
+        Responses.fail(rc, r.cause());
+      } else if (!r.result()) {
+        rc.fail(new ProblemException(ProblemCode.NOT_FOUND, "Not one of your family members"));
+      } else {
+        rc.response().setStatusCode(204).end();
+      }
+    });
+  }
+
+  /** A fresh code for the bound person (default) or a proxied member; the previous one on this device dies. */
+  private void issue(RoutingContext rc) {
+    ResidentSession s = ResidentSession.of(rc);
+    JsonObject body = rc.body() == null || rc.body().length() == 0 ? new JsonObject() : rc.body().asJsonObject();
+    String requested = body.getString("psnNo");
+    activatedPerson(s).compose(self -> {
+      if (requested == null || requested.equals(self)) {
+        return Future.succeededFuture(self);
+      }
+      return codes.proxies(s.accountId()).compose(proxies -> proxies.containsKey(requested)
+          ? Future.succeededFuture(requested)
+          : Future.failedFuture(new ProblemException(ProblemCode.NOT_A_FAMILY_MEMBER,
+              "Add them as a family member first", "psnNo", Map.of())));
+    }).compose(psnNo -> codes.issue(s.accountId(), s.sessionId(), s.deviceId(), psnNo)).map(live -> new JsonObject()
+        .put("code", live.code())
+        .put("psnNo", live.psnNo())
+        .put("expiresAt", time(live.issuedMillis() + config.ttlSeconds() * 1000L))
+        .put("refreshAfter", time(live.issuedMillis() + config.refreshAfterSeconds() * 1000L))
+        .put("imageUrl", "/api/v1/insurance-code/" + live.code() + ".png"))
+        .onComplete(r -> answer(rc, 201, r));
+  }
+
+  /** The QR image of one of the caller's own live codes; anyone else's is "not found". */
+  private void image(RoutingContext rc) {
+    ResidentSession s = ResidentSession.of(rc);
+    String code = rc.pathParam("code");
+    codes.live(code).onComplete(r -> {
+      if (r.failed()) {
+        Responses.fail(rc, r.cause());
+      } else if (r.result() == null || !r.result().accountId().equals(s.accountId())) {
+        rc.fail(new ProblemException(ProblemCode.CODE_EXPIRED, "Request a fresh code"));
+      } else if (!rc.response().ended()) {
+        rc.response().putHeader("Content-Type", "image/png").end(Buffer.buffer(QrPng.render(code)));
+      }
+    });
+  }
+
+  static String time(long millis) {
+    return Instant.ofEpochMilli(millis).atZone(SHANGHAI).toOffsetDateTime().toString();
+  }
+
+  private static void answer(RoutingContext rc, int status, io.vertx.core.AsyncResult<JsonObject> r) {
+    if (r.failed()) {
+      Responses.fail(rc, r.cause());
+    } else {
+      Responses.json(rc, status, r.result());
+    }
+  }
+}

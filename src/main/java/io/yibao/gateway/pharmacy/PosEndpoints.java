@@ -1,0 +1,350 @@
+package io.yibao.gateway.pharmacy;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.yibao.gateway.code.InsuranceCodes;
+import io.yibao.gateway.config.GatewayConfig;
+import io.yibao.gateway.core.CoreClient;
+import io.yibao.gateway.core.CoreClients;
+import io.yibao.gateway.http.Operations;
+import io.yibao.gateway.http.ProblemCode;
+import io.yibao.gateway.http.ProblemException;
+import io.yibao.gateway.http.Responses;
+import io.yibao.gateway.idempotency.Idempotency;
+import io.yibao.gateway.pharmacy.SettlementRecords.Status;
+import io.yibao.gateway.privacy.Masking;
+import io.yibao.gateway.redis.RedisStore;
+
+import java.time.LocalDate;
+import java.time.Period;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The pharmacy terminal's API, {@code /pos/v1}: scan a resident's code (1101-like person information and a visit
+ * token), preview (2101), settle (2102, exactly once, with Idempotency-Key), follow a settlement, cancel it
+ * (2103, same pharmacy and business day) and reconcile the day (3201). A terminal only ever sees its own
+ * pharmacy's settlements.
+ */
+public final class PosEndpoints {
+
+  private final GatewayConfig.Pharmacy config;
+  private final InsuranceCodes codes;
+  private final Visits visits;
+  private final PharmacySettlements settlements;
+  private final SettlementRecords records;
+  private final Idempotency idempotency;
+  private final RedisStore redis;
+  private final CoreClient registry;
+
+  public PosEndpoints(GatewayConfig.Pharmacy config, InsuranceCodes codes, Visits visits,
+                      PharmacySettlements settlements, Idempotency idempotency, RedisStore redis, CoreClients core) {
+    this.config = config;
+    this.codes = codes;
+    this.visits = visits;
+    this.settlements = settlements;
+    this.records = settlements.records();
+    this.idempotency = idempotency;
+    this.redis = redis;
+    this.registry = core.client("registry");
+  }
+
+  public void register(Operations operations) {
+    operations.on("resolveCode", this::resolve)
+        .on("previewSettlement", this::preview)
+        .on("createSettlement", this::settle)
+        .on("getSettlement", this::get)
+        .on("cancelSettlement", this::cancel)
+        .on("getReconciliation", this::reconciliation);
+  }
+
+  // --- scan -------------------------------------------------------------------------------------------------------
+
+  private void resolve(RoutingContext rc) {
+    Terminal terminal = Terminal.of(rc);
+    String code = rc.body().asJsonObject().getString("code");
+    codes.consume(code).compose(consumed -> switch (consumed.scan()) {
+      case USED -> Future.<JsonObject>failedFuture(new ProblemException(ProblemCode.CODE_USED, null));
+      case EXPIRED -> Future.<JsonObject>failedFuture(new ProblemException(ProblemCode.CODE_EXPIRED, null));
+      case CONSUMED -> sessionAlive(consumed.live())
+          .compose(alive -> alive ? person(consumed.live().psnNo())
+              : Future.failedFuture(new ProblemException(ProblemCode.CODE_EXPIRED, "The resident signed out")))
+          .compose(person -> openVisit(terminal, consumed.live(), person));
+    }).onComplete(r -> answer(rc, 200, r));
+  }
+
+  /** A code dies with the session that asked for it (sign-out, device limit, takeover). */
+  private Future<Boolean> sessionAlive(InsuranceCodes.Live live) {
+    String sessionKey = io.yibao.gateway.redis.RedisKeys.key("acct:" + live.accountId(), "sess", live.sessionId());
+    return redis.send(io.vertx.redis.client.Command.EXISTS, sessionKey).map(r -> r.toInteger() == 1);
+  }
+
+  private Future<JsonObject> person(String psnNo) {
+    return registry.get("/persons/" + psnNo).compose(r -> {
+      if (!r.ok()) {
+        return Future.failedFuture(new ProblemException(ProblemCode.CODE_EXPIRED, "Unknown insured person"));
+      }
+      JsonObject p = r.json();
+      if (!"ACTIVE".equals(p.getString("status"))) {
+        return Future.failedFuture(new ProblemException(ProblemCode.FORBIDDEN, "The insured status is not active"));
+      }
+      return Future.succeededFuture(p);
+    });
+  }
+
+  private Future<JsonObject> openVisit(Terminal terminal, InsuranceCodes.Live live, JsonObject p) {
+    Map<String, String> visit = new HashMap<>();
+    visit.put("term", terminal.terminalId());
+    visit.put("fix", terminal.fixmedinsCode());
+    visit.put("psn", live.psnNo());
+    visit.put("acct", live.accountId());
+    visit.put("insutype", p.getString("insuType"));
+    visit.put("admdvs", p.getString("insuAdmdvs"));
+    visit.put("cert", live.code());
+    return visits.open(visit).map(token -> new JsonObject()
+        .put("visitToken", token)
+        .put("expiresAt", SettlementRecords.time(System.currentTimeMillis() + visits.ttlMillis()))
+        .put("mdtrt_cert_type", "01")
+        .put("person", new JsonObject()
+            .put("psn_no", p.getString("psnNo"))
+            .put("psn_name", Masking.name(p.getString("name")))
+            .put("certno", Masking.idNumber(p.getString("idNumber")))
+            .put("gend", String.valueOf(p.getInteger("gender")))
+            .put("age", Period.between(LocalDate.parse(p.getString("birthDate")),
+                LocalDate.now(NationalInterface.SHANGHAI)).getYears())
+            .put("insutype", p.getString("insuType"))
+            .put("insuplc_admdvs", p.getString("insuAdmdvs"))
+            .put("psn_insu_stas", "1")));
+  }
+
+  // --- preview and settle ------------------------------------------------------------------------------------------
+
+  /** The visit, which must be this terminal's and unexpired. */
+  private Future<Map<String, String>> visit(Terminal terminal, String token) {
+    return visits.get(token).compose(v -> {
+      if (v == null) {
+        return Future.failedFuture(new ProblemException(ProblemCode.VISIT_EXPIRED, null, "visitToken", Map.of()));
+      }
+      if (!terminal.terminalId().equals(v.get("term"))) {
+        return Future.failedFuture(new ProblemException(ProblemCode.NOT_YOUR_PHARMACY,
+            "This visit belongs to another terminal", "visitToken", Map.of()));
+      }
+      return Future.succeededFuture(v);
+    });
+  }
+
+  static JsonArray drugdetail(JsonArray items) {
+    JsonArray detail = new JsonArray();
+    for (Object o : items) {
+      JsonObject item = (JsonObject) o;
+      detail.add(new JsonObject().put("med_list_codg", item.getString("catalogCode"))
+          .put("cnt", item.getLong("quantity")).put("pric", item.getLong("unitPriceFen")));
+    }
+    return detail;
+  }
+
+  static long total(JsonArray items) {
+    long sum = 0;
+    for (Object o : items) {
+      JsonObject item = (JsonObject) o;
+      sum = Math.addExact(sum, Math.multiplyExact(item.getLong("quantity"), item.getLong("unitPriceFen")));
+    }
+    return sum;
+  }
+
+  private void preview(RoutingContext rc) {
+    Terminal terminal = Terminal.of(rc);
+    JsonObject body = rc.body().asJsonObject();
+    visit(terminal, body.getString("visitToken")).compose(v -> {
+      Map<String, String> purchase = purchase(v, body, null);
+      return settlements.national().newMessageId(terminal.fixmedinsCode()).compose(msgid ->
+          settlements.national().send("2101", msgid, terminal.fixmedinsCode(), terminal.terminalId(), v.get("admdvs"),
+              PharmacySettlements.input(purchase)));
+    }).compose(answer -> answer.ok() ? Future.succeededFuture(answer.output())
+        : Future.failedFuture(refused(answer))).onComplete(r -> answer(rc, 200, r));
+  }
+
+  private static ProblemException refused(NationalInterface.Answer answer) {
+    return answer.infcode() == -2
+        ? new ProblemException(ProblemCode.SETTLEMENT_REFUSED, answer.errMsg())
+        : new ProblemException(ProblemCode.CORE_UNAVAILABLE, "The settlement system reported a system error");
+  }
+
+  private Map<String, String> purchase(Map<String, String> visit, JsonObject body, String id) {
+    JsonArray items = body.getJsonArray("items");
+    long now = System.currentTimeMillis();
+    Map<String, String> r = new HashMap<>();
+    if (id != null) {
+      r.put("id", id);
+    }
+    r.put("fix", visit.get("fix"));
+    r.put("term", visit.get("term"));
+    r.put("psn", visit.get("psn"));
+    r.put("acct", visit.get("acct"));
+    r.put("insutype", visit.get("insutype"));
+    r.put("admdvs", visit.get("admdvs"));
+    r.put("cert", visit.get("cert"));
+    r.put("acctUsed", body.getBoolean("useAccount", true) ? "1" : "0");
+    r.put("items", drugdetail(items).encode());
+    r.put("medfee", Long.toString(total(items)));
+    r.put("createdAt", Long.toString(now));
+    r.put("bizDate", LocalDate.now(NationalInterface.SHANGHAI).toString());
+    return r;
+  }
+
+  /** Settles once per Idempotency-Key: the first answer is replayed to every retry. */
+  private void settle(RoutingContext rc) {
+    Terminal terminal = Terminal.of(rc);
+    String key = rc.request().getHeader("Idempotency-Key");
+    JsonObject body = rc.body().asJsonObject();
+    idempotency.once("pos:" + terminal.terminalId(), key, Idempotency.fingerprint(rc),
+        () -> settleOnce(terminal, body)).onComplete(r -> {
+          if (r.failed()) {
+            Responses.fail(rc, r.cause());
+          } else {
+            Idempotency.send(rc, r.result());
+          }
+        });
+  }
+
+  private Future<Idempotency.Answer> settleOnce(Terminal terminal, JsonObject body) {
+    String id = io.yibao.gateway.auth.Secrets.randomId(16);
+    return visit(terminal, body.getString("visitToken")).compose(v -> visits.claimForSettlement(
+        body.getString("visitToken"), id).compose(existing -> {
+          if (existing != null) {
+            return Future.failedFuture(new ProblemException(ProblemCode.VISIT_EXPIRED,
+                "This visit already has settlement " + existing + "; scan a new code for another purchase",
+                "visitToken", Map.of()));
+          }
+          Map<String, String> r = purchase(v, body, id);
+          long medfee = Long.parseLong(r.get("medfee"));
+          if (medfee > config.confirmationThresholdFen()) {
+            r.put("status", Status.AWAITING_CONFIRMATION.name());
+            r.put("confirmBy", Long.toString(System.currentTimeMillis() + config.confirmationSeconds() * 1000L));
+            return records.create(r).compose(x -> records.get(id));
+          }
+          return settlements.national().newMessageId(terminal.fixmedinsCode()).compose(msgid -> {
+            r.put("status", Status.PENDING.name());
+            r.put("msgid", msgid);
+            // The message id is stored before the core hears of it: whatever happens next can be reversed by name.
+            return records.create(r).compose(x -> settlements.send(r));
+          });
+        })).map(PosEndpoints::answerOf);
+  }
+
+  /** 201 when settled, 202 while pending or awaiting the resident, 422 when refused. */
+  static Idempotency.Answer answerOf(Map<String, String> r) {
+    JsonObject view = SettlementRecords.view(r, System.currentTimeMillis());
+    String status = view.getString("status");
+    int code = switch (Status.valueOf(status)) {
+      case SETTLED -> 201;
+      case PENDING, AWAITING_CONFIRMATION -> 202;
+      default -> 200;
+    };
+    if (Status.FAILED.name().equals(status)) {
+      throw new ProblemException(ProblemCode.SETTLEMENT_REFUSED, r.get("err"));
+    }
+    return new Idempotency.Answer(code, Map.of("Location", "/pos/v1/settlements/" + r.get("id"),
+        "Content-Type", "application/json"), Buffer.buffer(view.encode()), false);
+  }
+
+  // --- follow, cancel, reconcile --------------------------------------------------------------------------------
+
+  private Future<Map<String, String>> ours(Terminal terminal, String id) {
+    return records.get(id).compose(r -> {
+      if (r == null) {
+        return Future.failedFuture(new ProblemException(ProblemCode.NOT_FOUND, null));
+      }
+      if (!terminal.fixmedinsCode().equals(r.get("fix"))) {
+        // Another pharmacy's settlement does not exist as far as this terminal can tell.
+        return Future.failedFuture(new ProblemException(ProblemCode.NOT_FOUND, null));
+      }
+      return Future.succeededFuture(r);
+    });
+  }
+
+  private void get(RoutingContext rc) {
+    ours(Terminal.of(rc), rc.pathParam("id")).map(r -> SettlementRecords.view(r, System.currentTimeMillis()))
+        .onComplete(r -> answer(rc, 200, r));
+  }
+
+  private void cancel(RoutingContext rc) {
+    Terminal terminal = Terminal.of(rc);
+    String id = rc.pathParam("id");
+    ours(terminal, id).compose(r -> {
+      if (Status.CANCELLED.name().equals(r.get("status"))) {
+        return Future.succeededFuture(r);
+      }
+      String today = LocalDate.now(NationalInterface.SHANGHAI).toString();
+      if (!Status.SETTLED.name().equals(r.get("status")) || !today.equals(r.get("bizDate"))) {
+        return Future.failedFuture(new ProblemException(ProblemCode.SETTLEMENT_NOT_CANCELLABLE,
+            "Only a settled purchase of today can be cancelled"));
+      }
+      String setlId = new JsonObject(r.get("split")).getString("setl_id");
+      return settlements.national().newMessageId(terminal.fixmedinsCode()).compose(msgid -> settlements.national()
+          .send("2103", msgid, terminal.fixmedinsCode(), terminal.terminalId(), r.get("admdvs"),
+              new JsonObject().put("psn_no", r.get("psn")).put("setl_id", setlId)))
+          .compose(answer -> answer.ok()
+              ? records.transition(id, Status.SETTLED, Status.CANCELLED, "cancel", answer.output().encode())
+                  .compose(x -> records.get(id))
+              : Future.failedFuture(answer.infcode() == -2
+                  ? new ProblemException(ProblemCode.SETTLEMENT_NOT_CANCELLABLE, answer.errMsg())
+                  : new ProblemException(ProblemCode.CORE_UNAVAILABLE, "The settlement system reported a system error")));
+    }).map(r -> SettlementRecords.view(r, System.currentTimeMillis())).onComplete(r -> answer(rc, 200, r));
+  }
+
+  /** The gateway's totals of the day, checked against the core's with 3201. */
+  private void reconciliation(RoutingContext rc) {
+    Terminal terminal = Terminal.of(rc);
+    String date = rc.queryParams().get("date");
+    records.ofPharmacyDay(terminal.fixmedinsCode(), date).compose(records::getAll).compose(all -> {
+      long count = 0;
+      long medfee = 0;
+      long fund = 0;
+      long account = 0;
+      long cash = 0;
+      long pending = 0;
+      for (Map<String, String> r : all) {
+        if (Status.PENDING.name().equals(r.get("status"))) {
+          pending++;
+        }
+        if (!Status.SETTLED.name().equals(r.get("status"))) {
+          continue;
+        }
+        JsonObject split = new JsonObject(r.get("split"));
+        count++;
+        medfee += split.getLong("medfee_sumamt", 0L);
+        fund += split.getLong("fund_pay_sumamt", 0L);
+        account += split.getLong("acct_pay", 0L);
+        cash += split.getLong("psn_cash_pay", 0L);
+      }
+      JsonObject ours = new JsonObject().put("fixmedins_setl_cnt", count).put("medfee_sumamt", medfee)
+          .put("fund_pay_sumamt", fund).put("acct_pay", account).put("psn_cash_pay", cash);
+      long stillPending = pending;
+      return settlements.national().newMessageId(terminal.fixmedinsCode()).compose(msgid -> settlements.national()
+          .send("3201", msgid, terminal.fixmedinsCode(), terminal.terminalId(), "", new JsonObject()
+              .put("fixmedins_code", terminal.fixmedinsCode()).put("stmt_begndate", date).put("stmt_enddate", date)
+              .put("medfee_sumamt", medfee).put("fund_pay_sumamt", fund).put("acct_pay", account)
+              .put("fixmedins_setl_cnt", count)))
+          .compose(answer -> answer.ok() ? Future.succeededFuture(new JsonObject()
+              .put("date", date)
+              .put("fixmedinsCode", terminal.fixmedinsCode())
+              .put("balanced", "0".equals(answer.output().getString("stmt_rslt")))
+              .put("gateway", ours)
+              .put("core", answer.output())
+              .put("pendingSettlements", stillPending))
+              : Future.failedFuture(refused(answer)));
+    }).onComplete(r -> answer(rc, 200, r));
+  }
+
+  private static void answer(RoutingContext rc, int status, io.vertx.core.AsyncResult<JsonObject> r) {
+    if (r.failed()) {
+      Responses.fail(rc, r.cause());
+    } else {
+      Responses.json(rc, status, r.result());
+    }
+  }
+}

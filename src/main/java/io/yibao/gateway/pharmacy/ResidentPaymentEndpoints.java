@@ -1,0 +1,101 @@
+package io.yibao.gateway.pharmacy;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.yibao.gateway.auth.ResidentSession;
+import io.yibao.gateway.http.Operations;
+import io.yibao.gateway.http.ProblemCode;
+import io.yibao.gateway.http.ProblemException;
+import io.yibao.gateway.http.Responses;
+import io.yibao.gateway.identity.StepUp;
+import io.yibao.gateway.pharmacy.SettlementRecords.Status;
+
+import java.util.Map;
+
+/**
+ * The resident's side of pharmacy settlement, under {@code /api/v1}: their settlements (and their family
+ * members', settled with codes this account showed), newest first; payments above the confirmation amount
+ * waiting for them; and confirming one (step-up required), which settles it.
+ */
+public final class ResidentPaymentEndpoints {
+
+  private final PharmacySettlements settlements;
+  private final SettlementRecords records;
+
+  public ResidentPaymentEndpoints(PharmacySettlements settlements) {
+    this.settlements = settlements;
+    this.records = settlements.records();
+  }
+
+  public void register(Operations operations) {
+    operations.on("listMySettlements", this::list)
+        .on("listPendingPayments", this::pending)
+        .on("confirmPayment", this::confirm);
+  }
+
+  private void list(RoutingContext rc) {
+    ResidentSession s = ResidentSession.of(rc);
+    int page = Integer.parseInt(rc.queryParams().get("page") == null ? "1" : rc.queryParams().get("page"));
+    int size = Integer.parseInt(rc.queryParams().get("size") == null ? "20" : rc.queryParams().get("size"));
+    records.countOfAccount(s.accountId()).compose(total -> records.ofAccount(s.accountId(), (page - 1) * size, size)
+        .compose(records::getAll).map(all -> {
+          JsonArray items = new JsonArray();
+          long now = System.currentTimeMillis();
+          all.stream().sorted((a, b) -> Long.compare(Long.parseLong(b.get("createdAt")), Long.parseLong(a.get("createdAt"))))
+              .forEach(r -> items.add(SettlementRecords.view(r, now)));
+          return new JsonObject().put("items", items).put("page", page).put("size", size).put("total", total);
+        })).onComplete(r -> answer(rc, r));
+  }
+
+  private void pending(RoutingContext rc) {
+    ResidentSession s = ResidentSession.of(rc);
+    records.awaiting(s.accountId()).compose(records::getAll).map(all -> {
+      JsonArray items = new JsonArray();
+      long now = System.currentTimeMillis();
+      for (Map<String, String> r : all) {
+        if (Status.AWAITING_CONFIRMATION.name().equals(SettlementRecords.effectiveStatus(r, now))) {
+          items.add(SettlementRecords.view(r, now));
+        }
+      }
+      return new JsonObject().put("items", items);
+    }).onComplete(r -> answer(rc, r));
+  }
+
+  /** The resident says yes: the settlement is sent to the core now, exactly like one below the threshold. */
+  private void confirm(RoutingContext rc) {
+    ResidentSession s = ResidentSession.of(rc);
+    String id = rc.pathParam("id");
+    StepUp.require(s).compose(x -> records.get(id)).compose(r -> {
+      if (r == null || !s.accountId().equals(r.get("acct"))) {
+        return Future.failedFuture(new ProblemException(ProblemCode.NOT_FOUND, null));
+      }
+      String status = SettlementRecords.effectiveStatus(r, System.currentTimeMillis());
+      if (Status.EXPIRED.name().equals(status)) {
+        return records.transition(id, Status.AWAITING_CONFIRMATION, Status.EXPIRED)
+            .compose(y -> records.stopAwaiting(s.accountId(), id))
+            .compose(y -> Future.failedFuture(new ProblemException(ProblemCode.SETTLEMENT_NOT_CANCELLABLE,
+                "The confirmation time has passed; nothing was charged")));
+      }
+      if (!Status.AWAITING_CONFIRMATION.name().equals(status)) {
+        return Future.succeededFuture(r); // already confirmed: answer with how it stands
+      }
+      return settlements.national().newMessageId(r.get("fix")).compose(msgid -> records.transition(id,
+          Status.AWAITING_CONFIRMATION, Status.PENDING, "msgid", msgid).compose(moved -> {
+            if (!moved) {
+              return records.get(id); // confirmed twice at once: the other confirmation sends it
+            }
+            return records.stopAwaiting(s.accountId(), id).compose(y -> records.get(id)).compose(settlements::send);
+          }));
+    }).map(r -> SettlementRecords.view(r, System.currentTimeMillis())).onComplete(r -> answer(rc, r));
+  }
+
+  private static void answer(RoutingContext rc, io.vertx.core.AsyncResult<JsonObject> r) {
+    if (r.failed()) {
+      Responses.fail(rc, r.cause());
+    } else {
+      Responses.json(rc, 200, r.result());
+    }
+  }
+}
