@@ -8,7 +8,19 @@ import io.vertx.ext.web.Router;
 import io.yibao.gateway.auth.AccessTokens;
 import io.yibao.gateway.auth.ResidentAuthHandler;
 import io.yibao.gateway.auth.Sessions;
+import io.yibao.gateway.code.CodeEndpoints;
+import io.yibao.gateway.code.InsuranceCodes;
 import io.yibao.gateway.config.GatewayConfig;
+import io.yibao.gateway.idempotency.Idempotency;
+import io.yibao.gateway.pharmacy.NationalInterface;
+import io.yibao.gateway.pharmacy.PharmacySettlements;
+import io.yibao.gateway.pharmacy.PosEndpoints;
+import io.yibao.gateway.pharmacy.ResidentPaymentEndpoints;
+import io.yibao.gateway.pharmacy.SettlementRecords;
+import io.yibao.gateway.pharmacy.SettlementRecovery;
+import io.yibao.gateway.pharmacy.TerminalAuthHandler;
+import io.yibao.gateway.pharmacy.Terminals;
+import io.yibao.gateway.pharmacy.Visits;
 import io.yibao.gateway.core.StaleCopies;
 import io.yibao.gateway.identity.FaceTokens;
 import io.yibao.gateway.identity.IdentityEndpoints;
@@ -40,6 +52,7 @@ final class GatewayVerticle extends VerticleBase {
   private final int port;
   private RedisStore redis;
   private CoreClients core;
+  private SettlementRecovery recovery;
   private HttpServer server;
 
   GatewayVerticle(GatewayConfig config, Gateway.Shared shared, int port) {
@@ -58,17 +71,32 @@ final class GatewayVerticle extends VerticleBase {
     Sessions sessions = new Sessions(redis, config.identity());
     AccessTokens residentTokens = new AccessTokens(config.security().residentTokenKeys(), "resident",
         config.identity().accessTokenSeconds());
+    ResidentAccounts residentAccounts = new ResidentAccounts(redis, pseudonyms);
+    FaceTokens faceTokens = new FaceTokens(config.security().faceTokenIssuer(), config.security().faceTokenPublicKey(),
+        redis);
     Operations operations = operations();
     new IdentityEndpoints(config.identity(),
         new OneTimeCodes(redis, limiter, core.client("sms"), pseudonyms, config.identity()),
-        new ResidentAccounts(redis, pseudonyms), sessions, residentTokens,
-        new FaceTokens(config.security().faceTokenIssuer(), config.security().faceTokenPublicKey(), redis),
-        limiter, clientAddress, new StaleCopies(redis, config.identity().staleCopyHours()), core, pseudonyms)
+        residentAccounts, sessions, residentTokens, faceTokens, limiter, clientAddress,
+        new StaleCopies(redis, config.identity().staleCopyHours()), core, pseudonyms)
         .register(operations);
-    return shared.contract().open(vertx).compose(contract -> {
+
+    InsuranceCodes insuranceCodes = new InsuranceCodes(redis, config.insuranceCode());
+    new CodeEndpoints(config.insuranceCode(), insuranceCodes, residentAccounts, faceTokens, core).register(operations);
+    PharmacySettlements settlements = new PharmacySettlements(new NationalInterface(core.client("settlement"), redis),
+        new SettlementRecords(redis, config.pharmacy()), config.pharmacy());
+    new PosEndpoints(config.pharmacy(), insuranceCodes, new Visits(redis, config.pharmacy().visitTokenSeconds()),
+        settlements, new Idempotency(redis, config.idempotency()), redis, core).register(operations);
+    new ResidentPaymentEndpoints(settlements).register(operations);
+    recovery = new SettlementRecovery(settlements, redis);
+    Terminals terminals = new Terminals(redis, config.security().terminalSecretKey());
+
+    return registerDemoTerminals(terminals).compose(registered -> shared.contract().open(vertx)).compose(contract -> {
       Router router = GatewayRouter.create(vertx, contract, operations, settings(), List.of(
               new ClientAddressLimit(limiter, clientAddress, config.rateLimits().perClientAddress())),
-          Map.of("residentBearer", new ResidentAuthHandler(residentTokens, sessions)));
+          Map.of("residentBearer", new ResidentAuthHandler(residentTokens, sessions),
+              "terminalSignature", new TerminalAuthHandler(terminals, config.pharmacy().signatureSkewSeconds())));
+      recovery.start(vertx);
       server = vertx.createHttpServer(new HttpServerOptions()
               .setIdleTimeout(config.http().idleTimeoutSeconds())
               .setIdleTimeoutUnit(TimeUnit.SECONDS)
@@ -77,6 +105,17 @@ final class GatewayVerticle extends VerticleBase {
           .requestHandler(router);
       return server.listen(port, config.http().host());
     });
+  }
+
+  /** Demo mode only: the demo pharmacy's terminals exist with the demo secret, as the personas say. */
+  private Future<Void> registerDemoTerminals(Terminals terminals) {
+    if (config.production()) {
+      return Future.succeededFuture();
+    }
+    List<Future<Void>> all = new java.util.ArrayList<>();
+    config.pharmacy().demoTerminals().forEach((terminalId, pharmacy) ->
+        all.add(terminals.register(terminalId, pharmacy, config.pharmacy().demoTerminalSecret())));
+    return Future.all(all).mapEmpty();
   }
 
   private Operations operations() {
@@ -108,6 +147,9 @@ final class GatewayVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<Void> drained = server == null ? Future.succeededFuture()
         : server.shutdown(config.http().drainSeconds(), TimeUnit.SECONDS);
+    if (recovery != null) {
+      recovery.stop(vertx);
+    }
     return drained.eventually(() -> {
       if (core != null) {
         core.close();

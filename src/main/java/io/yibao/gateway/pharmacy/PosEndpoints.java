@@ -198,9 +198,8 @@ public final class PosEndpoints {
   /** Settles once per Idempotency-Key: the first answer is replayed to every retry. */
   private void settle(RoutingContext rc) {
     Terminal terminal = Terminal.of(rc);
-    String key = rc.request().getHeader("Idempotency-Key");
     JsonObject body = rc.body().asJsonObject();
-    idempotency.once("pos:" + terminal.terminalId(), key, Idempotency.fingerprint(rc),
+    idempotency.once(Idempotency.Attempt.of(rc, "pos:" + terminal.terminalId()),
         () -> settleOnce(terminal, body)).onComplete(r -> {
           if (r.failed()) {
             Responses.fail(rc, r.cause());
@@ -247,8 +246,7 @@ public final class PosEndpoints {
     if (Status.FAILED.name().equals(status)) {
       throw new ProblemException(ProblemCode.SETTLEMENT_REFUSED, r.get("err"));
     }
-    return new Idempotency.Answer(code, Map.of("Location", "/pos/v1/settlements/" + r.get("id"),
-        "Content-Type", "application/json"), Buffer.buffer(view.encode()), false);
+    return Idempotency.Answer.json(code, view, Map.of("Location", "/pos/v1/settlements/" + r.get("id")));
   }
 
   // --- follow, cancel, reconcile --------------------------------------------------------------------------------
