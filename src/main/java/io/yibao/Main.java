@@ -3,6 +3,7 @@ package io.yibao;
 import io.yibao.gateway.config.ConfigException;
 import io.yibao.gateway.config.ConfigLoader;
 import io.yibao.gateway.config.GatewayConfig;
+import io.yibao.gateway.pharmacy.TerminalCommand;
 import io.yibao.demo.DemoRedis;
 import io.yibao.demo.DemoWiring;
 import io.yibao.sandbox.Sandbox;
@@ -23,6 +24,9 @@ import java.util.concurrent.TimeUnit;
  *   java -jar yibao-gateway.jar serve [--config FILE]   production: Redis and core URLs from configuration
  *   java -jar yibao-gateway.jar demo  [--config FILE]   everything embedded, for a laptop
  *   java -jar yibao-gateway.jar sandbox [--config FILE] the sandbox of the core systems alone
+ *   java -jar yibao-gateway.jar terminal add --pharmacy CODE --terminal ID [--config FILE]
+ *   java -jar yibao-gateway.jar terminal disable --terminal ID [--config FILE]
+ *                                                       register (issuing a secret) or disable a pharmacy terminal
  * </pre>
  * Exit codes: 0 stopped normally, 1 failed at run time, 2 bad configuration or usage.
  */
@@ -43,6 +47,9 @@ public final class Main {
       return args.length == 0 ? 2 : 0;
     }
     String command = args[0];
+    if (command.equals("terminal")) {
+      return TerminalCommand.run(List.of(args).subList(1, args.length), System.getenv(), System.out, System.err);
+    }
     Path configFile = null;
     for (int i = 1; i < args.length; i++) {
       if (args[i].equals("--config") && i + 1 < args.length) {
@@ -161,6 +168,10 @@ public final class Main {
           java -jar yibao-gateway.jar serve [--config FILE]   run against the Redis and core systems in the configuration
           java -jar yibao-gateway.jar demo  [--config FILE]   run with embedded Redis (or $REDIS_URL) and the sandbox core
           java -jar yibao-gateway.jar sandbox [--config FILE] run only the sandbox of the core systems (port sandbox.port)
+          java -jar yibao-gateway.jar terminal add --pharmacy P11010500001 --terminal T110105000017-03 [--config FILE]
+                                                      register a pharmacy terminal; prints its new secret once
+          java -jar yibao-gateway.jar terminal disable --terminal T110105000017-03 [--config FILE]
+                                                      refuse a terminal's requests from now on (within 30 s)
         configuration: gateway-config/gateway.yaml lists every key; YB_<KEY_PATH> environment variables override.""");
   }
 }

@@ -1,0 +1,236 @@
+package io.yibao.gateway.pharmacy;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Response;
+import io.yibao.gateway.redis.RedisKeys;
+import io.yibao.gateway.redis.RedisScript;
+import io.yibao.gateway.redis.RedisStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.crypto.spec.SecretKeySpec;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The registry of pharmacy counter terminals. Each terminal belongs to one designated pharmacy
+ * ({@code fixmedins_code}) and has its own secret, with which it signs every request ({@link TerminalSignature}).
+ *
+ * <h2>Redis keys</h2>
+ * <pre>
+ *   yb:{term:&lt;terminalId&gt;}:terminal:record        hash: fixmedins, secretEnc, createdAt (epoch ms), disabled (0|1)
+ *                                                  PERMANENT (no TTL): a terminal stays registered until an operator
+ *                                                  disables it; disabled records stay as the audit trail.
+ *   yb:{term:&lt;terminalId&gt;}:terminal:nonce:&lt;nonce&gt;   "1", TTL 2 x pharmacy.signatureSkewSeconds (SET NX PX):
+ *                                                  a nonce the terminal already used
+ * </pre>
+ * {@code secretEnc} is AES-256-GCM under {@code security.terminalSecretKey} ({@link TerminalSecretCipher}), so a
+ * Redis dump reveals no secret. Both keys share the terminal's hash tag.
+ *
+ * <h2>Caching</h2>
+ * Verifying a signature needs the plain secret, and Redis cannot decrypt AES-GCM nor compute HMAC-SHA256 in Lua,
+ * so the record cannot be checked together with the nonce in one script without burning nonces for requests whose
+ * signature is wrong. Instead the decrypted record is cached in memory by this instance (one per verticle) for
+ * {@link #CACHE_TTL} (30 s): a request then costs one Redis round trip (the nonce), two on a cache miss (the
+ * record, then the nonce). The price: <b>a terminal disabled on another instance, or with the admin command, is
+ * still accepted by an instance that cached it for at most 30 s</b> (on the instance that disabled it, at once).
+ * Unknown terminals are not cached (so a terminal registered a moment ago works at once); the cache holds at most
+ * {@link #MAX_CACHED} terminals.
+ */
+public final class Terminals {
+
+  /** How long a verticle trusts its copy of a terminal record: the bound on how late a disable takes effect. */
+  public static final Duration CACHE_TTL = Duration.ofSeconds(30);
+  static final int MAX_CACHED = 20_000;
+
+  /** A terminal id as printed on the device label: 4-32 of A-Z a-z 0-9 and '-'. */
+  public static final Pattern TERMINAL_ID = Pattern.compile("[A-Za-z0-9-]{4,32}");
+  /** A designated institution code (fixmedins_code): 12 of A-Z and 0-9, like P11010500001. */
+  public static final Pattern FIXMEDINS_CODE = Pattern.compile("[A-Z0-9]{12}");
+
+  static final int MIN_SECRET_CHARS = 16;
+  static final int MAX_SECRET_CHARS = 256;
+
+  private static final Logger LOG = LoggerFactory.getLogger(Terminals.class);
+  private static final RedisScript REGISTER = RedisScript.load("terminal-register.lua");
+  private static final RedisScript DISABLE = RedisScript.load("terminal-disable.lua");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** A terminal id that is registered to a terminal that is not disabled; disable it first to register again. */
+  public static final class TerminalExistsException extends RuntimeException {
+    TerminalExistsException(String terminalId) {
+      super("terminal " + terminalId + " is already registered and not disabled", null, false, false);
+    }
+  }
+
+  /** A terminal as the gateway verifies it; {@code key} is null when the stored secret does not decrypt. */
+  record Registered(Terminal terminal, SecretKeySpec key, boolean disabled) {
+  }
+
+  private record Cached(Registered registered, long expiresAtNanos) {
+  }
+
+  private final RedisStore redis;
+  private final TerminalSecretCipher cipher;
+  private final long cacheTtlNanos;
+  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+  public Terminals(RedisStore redis, byte[] terminalSecretKey) {
+    this(redis, terminalSecretKey, CACHE_TTL);
+  }
+
+  /** {@code cacheTtl} zero: no caching, every request reads the record (tests of immediate effects). */
+  public Terminals(RedisStore redis, byte[] terminalSecretKey, Duration cacheTtl) {
+    this.redis = redis;
+    this.cipher = new TerminalSecretCipher(terminalSecretKey);
+    this.cacheTtlNanos = cacheTtl.toNanos();
+  }
+
+  public static boolean validTerminalId(String terminalId) {
+    return terminalId != null && TERMINAL_ID.matcher(terminalId).matches();
+  }
+
+  public static boolean validFixmedinsCode(String fixmedinsCode) {
+    return fixmedinsCode != null && FIXMEDINS_CODE.matcher(fixmedinsCode).matches();
+  }
+
+  static String recordKey(String terminalId) {
+    return RedisKeys.key(tag(terminalId), "terminal", "record");
+  }
+
+  static String nonceKey(String terminalId, String nonce) {
+    return RedisKeys.key(tag(terminalId), "terminal", "nonce:" + nonce);
+  }
+
+  private static String tag(String terminalId) {
+    return "term:" + terminalId;
+  }
+
+  /**
+   * Registers a terminal with the given secret. Fails with {@link TerminalExistsException} when the id belongs to a
+   * terminal that is not disabled, and with IllegalArgumentException on a malformed id, code or secret.
+   */
+  public Future<Void> register(String terminalId, String fixmedinsCode, String secret) {
+    return write(terminalId, fixmedinsCode, secret, "create");
+  }
+
+  /** Registers a terminal with a fresh secret (32 SecureRandom bytes, base64url: 43 characters) and returns it. */
+  public Future<String> issue(String terminalId, String fixmedinsCode) {
+    String secret = newSecret();
+    return register(terminalId, fixmedinsCode, secret).map(secret);
+  }
+
+  /**
+   * Disables a terminal: its requests are refused from now on by this instance, by others within
+   * {@link #CACHE_TTL}. The record stays (disabled) so the id's history is kept. False when there is no such
+   * terminal.
+   */
+  public Future<Boolean> disable(String terminalId) {
+    if (!validTerminalId(terminalId)) {
+      return Future.failedFuture(new IllegalArgumentException("terminal id must be 4-32 of A-Z a-z 0-9 -"));
+    }
+    return DISABLE.run(redis, List.of(recordKey(terminalId)), List.of())
+        .map(r -> r.toInteger() == 1)
+        .onComplete(r -> cache.remove(terminalId));
+  }
+
+  /**
+   * Demo mode only: registers each terminal of {@code pharmacy.demoTerminals} (terminal id → fixmedins_code) with
+   * the shared {@code pharmacy.demoTerminalSecret}, replacing what the ids held, so a restarted demo always
+   * matches its configuration (and re-enables a demo terminal that was disabled).
+   */
+  public Future<Void> registerDemoTerminals(Map<String, String> demoTerminals, String secret) {
+    List<Future<Void>> writes = new ArrayList<>();
+    demoTerminals.forEach((terminalId, fixmedinsCode) ->
+        writes.add(write(terminalId, fixmedinsCode, secret, "replace")));
+    return Future.all(writes).mapEmpty();
+  }
+
+  /** 32 SecureRandom bytes, base64url without padding. */
+  static String newSecret() {
+    byte[] b = new byte[32];
+    RANDOM.nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  private Future<Void> write(String terminalId, String fixmedinsCode, String secret, String mode) {
+    if (!validTerminalId(terminalId)) {
+      return Future.failedFuture(new IllegalArgumentException("terminal id must be 4-32 of A-Z a-z 0-9 -"));
+    }
+    if (!validFixmedinsCode(fixmedinsCode)) {
+      return Future.failedFuture(new IllegalArgumentException("pharmacy code must be 12 of A-Z 0-9"));
+    }
+    if (secret == null || secret.length() < MIN_SECRET_CHARS || secret.length() > MAX_SECRET_CHARS) {
+      return Future.failedFuture(new IllegalArgumentException(
+          "terminal secret must be " + MIN_SECRET_CHARS + "-" + MAX_SECRET_CHARS + " characters"));
+    }
+    List<String> args = List.of(mode,
+        "fixmedins", fixmedinsCode,
+        "secretEnc", cipher.encrypt(terminalId, secret),
+        "createdAt", Long.toString(System.currentTimeMillis()),
+        "disabled", "0");
+    return REGISTER.run(redis, List.of(recordKey(terminalId)), args).compose(r -> {
+      cache.remove(terminalId);
+      return r.toInteger() == 1 ? Future.<Void>succeededFuture()
+          : Future.failedFuture(new TerminalExistsException(terminalId));
+    });
+  }
+
+  /** The terminal for verifying a request: from this instance's cache, else one HMGET. Null when unknown. */
+  Future<Registered> lookup(String terminalId) {
+    long now = System.nanoTime();
+    Cached cached = cache.get(terminalId);
+    if (cached != null && now - cached.expiresAtNanos() < 0) {
+      return Future.succeededFuture(cached.registered());
+    }
+    return redis.send(Command.HMGET, recordKey(terminalId), "fixmedins", "secretEnc", "disabled")
+        .map(r -> {
+          Registered registered = parse(terminalId, r);
+          if (registered == null) {
+            cache.remove(terminalId);
+          } else if (cacheTtlNanos > 0) {
+            remember(terminalId, new Cached(registered, System.nanoTime() + cacheTtlNanos));
+          }
+          return registered;
+        });
+  }
+
+  /** Claims a nonce of the terminal for {@code ttlMillis}: false when it was used before (a replay). */
+  Future<Boolean> claimNonce(String terminalId, String nonce, long ttlMillis) {
+    return redis.send(Command.SET, nonceKey(terminalId, nonce), "1", "NX", "PX", ttlMillis).map(r -> r != null);
+  }
+
+  private Registered parse(String terminalId, Response r) {
+    if (r == null || r.size() < 3 || r.get(0) == null || r.get(1) == null) {
+      return null;
+    }
+    Terminal terminal = new Terminal(terminalId, r.get(0).toString());
+    boolean disabled = r.get(2) == null || !"0".equals(r.get(2).toString());
+    String secret = cipher.decrypt(terminalId, r.get(1).toString());
+    if (secret == null) {
+      // Logged once per cache period: the key changed (security.terminalSecretKey) or the record was damaged.
+      LOG.warn("terminal secret does not decrypt with security.terminalSecretKey, refusing the terminal terminal={}",
+          terminalId);
+      return new Registered(terminal, null, true);
+    }
+    return new Registered(terminal, TerminalSignature.key(secret), disabled);
+  }
+
+  private void remember(String terminalId, Cached entry) {
+    if (cache.size() >= MAX_CACHED) {
+      long now = System.nanoTime();
+      cache.values().removeIf(c -> now - c.expiresAtNanos() >= 0);
+      if (cache.size() >= MAX_CACHED) {
+        cache.clear();
+      }
+    }
+    cache.put(terminalId, entry);
+  }
+}
