@@ -112,10 +112,8 @@ final class GatewayVerticle extends VerticleBase {
     if (config.production()) {
       return Future.succeededFuture();
     }
-    List<Future<Void>> all = new java.util.ArrayList<>();
-    config.pharmacy().demoTerminals().forEach((terminalId, pharmacy) ->
-        all.add(terminals.register(terminalId, pharmacy, config.pharmacy().demoTerminalSecret())));
-    return Future.all(all).mapEmpty();
+    return terminals.registerDemoTerminals(config.pharmacy().demoTerminals(), config.pharmacy().demoTerminalSecret())
+        .mapEmpty();
   }
 
   private Operations operations() {

@@ -164,7 +164,8 @@ public final class CodeEndpoints {
   /** A fresh code for the bound person (default) or a proxied member; the previous one on this device dies. */
   private void issue(RoutingContext rc) {
     ResidentSession s = ResidentSession.of(rc);
-    JsonObject body = rc.body() == null || rc.body().length() == 0 ? new JsonObject() : rc.body().asJsonObject();
+    JsonObject sent = rc.body() == null ? null : rc.body().asJsonObject();
+    JsonObject body = sent == null ? new JsonObject() : sent;
     String requested = body.getString("psnNo");
     activatedPerson(s).compose(self -> {
       if (requested == null || requested.equals(self)) {
@@ -179,11 +180,14 @@ public final class CodeEndpoints {
         .put("psnNo", live.psnNo())
         .put("expiresAt", time(live.issuedMillis() + config.ttlSeconds() * 1000L))
         .put("refreshAfter", time(live.issuedMillis() + config.refreshAfterSeconds() * 1000L))
-        .put("imageUrl", "/api/v1/insurance-code/" + live.code() + ".png"))
+        .put("imageUrl", "/api/v1/insurance-code/" + live.code()))
         .onComplete(r -> answer(rc, 201, r));
   }
 
-  /** The QR image of one of the caller's own live codes; anyone else's is "not found". */
+  /**
+   * One of the caller's own live codes: the QR image when the client accepts image/png, else its state. Anyone
+   * else's code, or a dead one, is 410: nothing tells a stranger that a code exists.
+   */
   private void image(RoutingContext rc) {
     ResidentSession s = ResidentSession.of(rc);
     String code = rc.pathParam("code");
@@ -192,8 +196,14 @@ public final class CodeEndpoints {
         Responses.fail(rc, r.cause());
       } else if (r.result() == null || !r.result().accountId().equals(s.accountId())) {
         rc.fail(new ProblemException(ProblemCode.CODE_EXPIRED, "Request a fresh code"));
-      } else if (!rc.response().ended()) {
+      } else if (rc.response().ended()) {
+        return;
+      } else if (String.valueOf(rc.request().getHeader("Accept")).contains("image/png")) {
         rc.response().putHeader("Content-Type", "image/png").end(Buffer.buffer(QrPng.render(code)));
+      } else {
+        InsuranceCodes.Live live = r.result();
+        Responses.json(rc, 200, new JsonObject().put("code", code).put("psnNo", live.psnNo())
+            .put("expiresAt", time(live.issuedMillis() + config.ttlSeconds() * 1000L)));
       }
     });
   }

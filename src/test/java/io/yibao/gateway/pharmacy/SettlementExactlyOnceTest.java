@@ -35,9 +35,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * No purchase is ever settled twice, and none is settled without the gateway knowing: concurrent retries of one
  * Idempotency-Key, and a thousand settlements while the settlement system loses a share of its answers.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class SettlementExactlyOnceTest {
 
   static final String JIA = PharmacyFlowTest.JIA;
+  /** A pharmacy of the generated population of its own, so that its day reconciles whatever other tests settle. */
+  static final String PHARMACY = "P11010200101";
+  static final String TERMINAL = "T-BULK-01";
   static TestRedis redis;
   static TestGateway gateway;
 
@@ -46,8 +50,11 @@ class SettlementExactlyOnceTest {
     redis = TestRedis.started();
     gateway = TestGateway.start(redis, Map.of(
         "identity.otp.perPhone.limit", "1000",
+        "identity.otp.perClientAddress.limit", "100000",
         "core.settlement.timeoutMillis", "300",
-        "core.settlement.breaker.minimumCalls", "100000",
+        "core.settlement.breaker.minimumCalls", "10000",
+        "core.settlement.breaker.slidingWindowSize", "10000",
+        "pharmacy.demoTerminals", new JsonObject().put(TERMINAL, PHARMACY).encode(),
         "pharmacy.recoveryFirstCheckMillis", "100",
         "pharmacy.recoveryMaxBackoffMillis", "500"));
   }
@@ -76,51 +83,69 @@ class SettlementExactlyOnceTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Order(1)
   void twentyConcurrentRetriesOfOneKeySettleOnce() {
     Resident r = residents(1, "idem").get(0);
-    Pos pos = Pos.demo(gateway.http());
+    Pos pos = new Pos(gateway.http(), TERMINAL, Pos.DEMO_SECRET);
     String token = new JsonObject(pos.resolve(r.code(null)).body()).getString("visitToken");
     JsonObject purchase = Pos.purchase(token, false, JIA, 1, 2180);
     String key = UUID.randomUUID().toString();
     // Slow the core so that the first request is still running while the others arrive.
-    TestSandbox.fault("settlement", new JsonObject().put("latencyMs", 150));
+    TestSandbox.fault("settlement", new JsonObject().put("latencyMs", 100));
     List<CompletableFuture<HttpResponse<String>>> tries = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       tries.add(gateway.http().sendAsync(pos.request("POST", "/pos/v1/settlements", purchase.encode(), key)));
     }
     String settledId = null;
-    int original = 0;
+    Integer originalStatus = null;
     for (CompletableFuture<HttpResponse<String>> t : tries) {
       HttpResponse<String> response = t.join();
       if (response.statusCode() == 409) {
         assertProblem(response, 409, "IDEMPOTENCY_IN_FLIGHT");
         continue;
       }
-      assertEquals(201, response.statusCode(), response.body());
+      assertTrue(response.statusCode() == 201 || response.statusCode() == 202, response.body());
       String id = new JsonObject(response.body()).getString("id");
       assertTrue(settledId == null || settledId.equals(id), "every answer is the original one");
+      assertTrue(originalStatus == null || originalStatus == response.statusCode());
       settledId = id;
-      original++;
+      originalStatus = response.statusCode();
     }
-    assertTrue(original >= 1);
+    assertTrue(settledId != null, "the first request answered");
     TestSandbox.clearFaults();
     HttpResponse<String> later = pos.settle(purchase, key);
-    assertEquals(201, later.statusCode());
+    assertEquals(originalStatus, later.statusCode(), "a retry after it finished gets the original answer");
     assertEquals(settledId, new JsonObject(later.body()).getString("id"));
     assertEquals("true", later.headers().firstValue("Idempotent-Replayed").orElse(""));
     assertProblem(pos.settle(Pos.purchase(token, false, JIA, 2, 2180), key), 422, "IDEMPOTENCY_KEY_REUSED");
-    JsonObject core = new JsonObject(TestSandbox.http().get("/settlement/settlements/"
-        + new JsonObject(later.body()).getString("setl_id")).body());
-    assertEquals("SETTLED", core.getString("status"));
+    String id = settledId;
+    Await.until("settled or reversed", Duration.ofSeconds(20), () -> List.of("SETTLED", "REVERSED")
+        .contains(new JsonObject(pos.settlement(id).body()).getString("status")));
+    JsonObject outcome = new JsonObject(pos.settlement(id).body());
+    if (outcome.getString("status").equals("SETTLED")) {
+      JsonObject core = new JsonObject(TestSandbox.http().get("/settlement/settlements/"
+          + outcome.getString("setl_id")).body());
+      assertEquals("SETTLED", core.getString("status"), "exactly one core settlement, and it is this one");
+    }
   }
 
   @Test
   void aThousandSettlementsWithLostAnswersEndSettledOrReversedAndReconcile() throws Exception {
     List<Resident> residents = residents(20, "bulk");
-    Pos pos = Pos.demo(gateway.http());
+    Pos pos = new Pos(gateway.http(), TERMINAL, Pos.DEMO_SECRET);
     String today = LocalDate.now(ZoneId.of("Asia/Shanghai")).toString();
-    // A fifth of settle calls never get an answer: half of those after the core did the work, half before.
-    TestSandbox.fault("settlement", new JsonObject().put("hangRate", 0.2).put("hangAfterWork", true));
+    // A fifth of settle calls never get an answer: for some the core did the work first, for others not (the fault
+    // flips between the two every 100 ms while the settlements run).
+    java.util.concurrent.atomic.AtomicBoolean flipping = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread flipper = new Thread(() -> {
+      boolean afterWork = true;
+      while (flipping.get()) {
+        TestSandbox.fault("settlement", new JsonObject().put("hangRate", 0.2).put("hangAfterWork", afterWork));
+        afterWork = !afterWork;
+        java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+      }
+    });
+    flipper.start();
     List<String> ids = Collections.synchronizedList(new ArrayList<>());
     ExecutorService workers = Executors.newFixedThreadPool(20);
     List<Future<?>> running = new ArrayList<>();
@@ -141,6 +166,8 @@ class SettlementExactlyOnceTest {
       f.get();
     }
     workers.shutdown();
+    flipping.set(false);
+    flipper.join();
     TestSandbox.clearFaults();
     assertEquals(1000, ids.size());
 
