@@ -68,6 +68,7 @@ class PharmacyFlowTest {
 
   @Test
   void showScanPreviewSettleAndSeeIt() {
+    io.yibao.gateway.testing.LogCapture.clear();
     long before = TestSandbox.shared().world().ledger().balance(Personas.FATHER);
     HttpResponse<String> resolved = pos.resolve(employee.code(null));
     assertEquals(200, resolved.statusCode(), resolved.body());
@@ -95,6 +96,21 @@ class PharmacyFlowTest {
     JsonArray mine = new JsonObject(employee.get("/api/v1/settlements").body()).getJsonArray("items");
     assertEquals(s.getString("id"), mine.getJsonObject(0).getString("id"), "the resident sees it, newest first");
     assertEquals(200, pos.settlement(s.getString("id")).statusCode());
+
+    String log = io.yibao.gateway.testing.LogCapture.all();
+    for (String secret : java.util.List.of(visit.getString("visitToken"), Pos.DEMO_SECRET, employee.accessToken)) {
+      org.junit.jupiter.api.Assertions.assertFalse(log.contains(secret), "no tokens or secrets in the log");
+    }
+  }
+
+  @Test
+  void codesNeverReachTheLog() {
+    io.yibao.gateway.testing.LogCapture.clear();
+    String code = employee.code(null);
+    employee.get("/api/v1/insurance-code/" + code);
+    pos.resolve(code);
+    pos.resolve(code);
+    org.junit.jupiter.api.Assertions.assertFalse(io.yibao.gateway.testing.LogCapture.all().contains(code));
   }
 
   @Test
