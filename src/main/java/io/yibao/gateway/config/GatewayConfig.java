@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLimits, Map<String, CoreService> core,
                             Sandbox sandbox, Identity identity, InsuranceCode insuranceCode, Pharmacy pharmacy,
-                            Idempotency idempotency, Security security) {
+                            Idempotency idempotency, Contributions contributions, Security security) {
 
   /** The core systems the gateway has clients for; each has a section under {@code core}. */
   public static final List<String> CORE_SYSTEMS = List.of("registry", "accounts", "settlement", "collection",
@@ -61,6 +61,17 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
                          int confirmationSeconds, int recoveryFirstCheckMillis, int recoveryMaxBackoffMillis,
                          int recoveryGiveUpSeconds, int recordDays, Map<String, String> demoTerminals,
                          String demoTerminalSecret) {
+  }
+
+  /** Residents' contribution payment: the collection window (month-day of the year before) and order expiry. */
+  public record Contributions(java.time.MonthDay windowOpens, java.time.MonthDay windowCloses, int orderExpiryMinutes) {
+
+    /** Whether {@code day} falls in the collection window for {@code benefitYear}. */
+    public boolean inWindow(int benefitYear, java.time.LocalDate day) {
+      java.time.LocalDate opens = windowOpens.atYear(benefitYear - 1);
+      java.time.LocalDate closes = windowCloses.atYear(benefitYear - 1);
+      return !day.isBefore(opens) && !day.isAfter(closes);
+    }
   }
 
   /** The shared Idempotency-Key mechanism. */
@@ -157,8 +168,10 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
         r.nonBlank("pharmacy.demoTerminalSecret"));
     Idempotency idempotency = new Idempotency(r.intIn("idempotency.retentionHours", 1, 24 * 30),
         r.intIn("idempotency.inFlightSeconds", 1, 3600));
+    Contributions contributions = new Contributions(monthDay(r, "contributions.windowOpens"),
+        monthDay(r, "contributions.windowCloses"), r.intIn("contributions.orderExpiryMinutes", 1, 24 * 60));
     return new GatewayConfig(mode, http, redis, rateLimits, java.util.Collections.unmodifiableMap(core), sandbox,
-        identity, insuranceCode, pharmacy, idempotency, security);
+        identity, insuranceCode, pharmacy, idempotency, contributions, security);
   }
 
   private static CoreService coreService(ConfigReader r, String system) {
@@ -191,6 +204,15 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
       }
     }
     return origins;
+  }
+
+  private static java.time.MonthDay monthDay(ConfigReader r, String key) {
+    String v = r.nonBlank(key);
+    try {
+      return java.time.MonthDay.parse("--" + v);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new ConfigException(key, "must be a month and day like 09-01, got \"" + v + "\"");
+    }
   }
 
   /** A 32-byte AES key in base64 (a demo key carries a "DEMO-ONLY:" label before the base64). */

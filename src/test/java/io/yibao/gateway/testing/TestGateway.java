@@ -33,7 +33,10 @@ public final class TestGateway implements AutoCloseable {
     Map<String, String> env = new HashMap<>();
     env.put(ConfigLoader.envName("redis.url"), redis.url());
     env.putAll(DemoWiring.coreAt(TestSandbox.shared().baseUrl()));
-    env.put(ConfigLoader.envName("http.port"), "0");
+    int port = freePort();
+    env.put(ConfigLoader.envName("http.port"), Integer.toString(port));
+    // The sandbox's payment channel notifies this gateway.
+    env.put(ConfigLoader.envName("paymentChannel.notifyUrl"), "http://127.0.0.1:" + port + "/callbacks/payments/wechat");
     env.put(ConfigLoader.envName("http.instances"), "2");
     env.put(ConfigLoader.envName("http.eventLoops"), "2");
     env.put(ConfigLoader.envName("http.drainSeconds"), "1");
@@ -45,6 +48,14 @@ public final class TestGateway implements AutoCloseable {
       return new TestGateway(Gateway.start(config));
     } catch (Exception e) {
       throw new IllegalStateException("gateway did not start", e);
+    }
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

@@ -1,0 +1,178 @@
+package io.yibao.gateway.contribution;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.yibao.gateway.privacy.Pseudonyms;
+import io.yibao.gateway.redis.RedisKeys;
+import io.yibao.gateway.redis.RedisScript;
+import io.yibao.gateway.redis.RedisStore;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Contribution orders in Redis. An order holds its persons for the year while unpaid (so nobody is put in two
+ * orders), and moves through its statuses with compare-and-set, so a notify replayed ten times credits once.
+ * <pre>
+ *   yb:{order:&lt;id&gt;}:contrib:order            hash: acct, year, method, total, lines, status, times, prepay, txn   TTL 400 days
+ *   yb:{psn:&lt;person&gt;}:contrib:hold:&lt;year&gt;    order id holding the person for the year                    TTL order expiry
+ *   yb:{acct:&lt;account&gt;}:contrib:orders         zset order id → created ms (the resident's list)            TTL 400 days
+ * </pre>
+ */
+public final class ContributionOrders {
+
+  /** Order statuses. PAID: the channel (or the account) took the money; RECORDED: the collection system has it. */
+  public enum Status { AWAITING_PAYMENT, PAID, RECORDED, CANCELLED, EXPIRED, REFUNDED, FAILED }
+
+  static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
+  static final long KEEP_MILLIS = 400L * 86_400_000L;
+  private static final RedisScript RELEASE = RedisScript.load("compare-and-delete.lua");
+  private static final RedisScript TRANSITION = RedisScript.load("settlement-transition.lua");
+
+  private final RedisStore redis;
+  private final Pseudonyms pseudonyms;
+
+  public ContributionOrders(RedisStore redis, Pseudonyms pseudonyms) {
+    this.redis = redis;
+    this.pseudonyms = pseudonyms;
+  }
+
+  static String orderKey(String id) {
+    return RedisKeys.key("order:" + id, "contrib", "order");
+  }
+
+  static String accountKey(String accountId) {
+    return RedisKeys.key("acct:" + accountId, "contrib", "orders");
+  }
+
+  private String holdKey(int year, String psnNo) {
+    // Keyed by person, not by year: the December rush must not put every hold in one Redis Cluster slot.
+    return RedisKeys.key("psn:" + pseudonyms.person(psnNo), "contrib", "hold:" + year);
+  }
+
+  /**
+   * Holds the persons for the order, one SET NX each; when one is held by another order, the ones taken are let go
+   * again. Returns the index of the person held elsewhere, or -1 when all are held for this order.
+   */
+  public Future<Integer> hold(String orderId, int year, List<String> psnNos, long millis) {
+    return holdFrom(orderId, year, psnNos, millis, 0);
+  }
+
+  private Future<Integer> holdFrom(String orderId, int year, List<String> psnNos, long millis, int i) {
+    if (i == psnNos.size()) {
+      return Future.succeededFuture(-1);
+    }
+    String key = holdKey(year, psnNos.get(i));
+    return redis.send(Command.SET, key, orderId, "NX", "PX", millis)
+        .compose(set -> set != null ? Future.succeededFuture(true)
+            : redis.send(Command.GET, key).map(holder -> holder != null && orderId.equals(holder.toString())))
+        .compose(ours -> ours ? holdFrom(orderId, year, psnNos, millis, i + 1)
+            : release(orderId, year, psnNos.subList(0, i)).map(i));
+  }
+
+  public Future<Void> release(String orderId, int year, List<String> psnNos) {
+    List<Future<Response>> all = new ArrayList<>();
+    psnNos.forEach(p -> all.add(RELEASE.run(redis, List.of(holdKey(year, p)), List.of(orderId))));
+    return Future.all(all).mapEmpty();
+  }
+
+  public Future<Void> create(Map<String, String> fields) {
+    String id = fields.get("id");
+    Request hset = Request.cmd(Command.HSET).arg(orderKey(id));
+    fields.forEach((k, v) -> hset.arg(k).arg(v));
+    return redis.send(hset)
+        .compose(x -> redis.send(Command.PEXPIRE, orderKey(id), KEEP_MILLIS))
+        .compose(x -> redis.send(Command.ZADD, accountKey(fields.get("acct")), fields.get("createdAt"), id))
+        .compose(x -> redis.send(Command.PEXPIRE, accountKey(fields.get("acct")), KEEP_MILLIS))
+        .mapEmpty();
+  }
+
+  public Future<Map<String, String>> get(String id) {
+    if (id == null || !id.matches("[A-Za-z0-9_-]{22}")) {
+      return Future.succeededFuture(null);
+    }
+    return redis.send(Command.HGETALL, orderKey(id)).map(ContributionOrders::fields);
+  }
+
+  public Future<Void> set(String id, String... fieldValues) {
+    Request hset = Request.cmd(Command.HSET).arg(orderKey(id));
+    for (String fv : fieldValues) {
+      hset.arg(fv);
+    }
+    return redis.send(hset).mapEmpty();
+  }
+
+  /** Moves the order from {@code from} to {@code to} (with extra fields) only if it is still in {@code from}. */
+  public Future<Boolean> transition(String id, Status from, Status to, String... extra) {
+    List<String> args = new ArrayList<>(List.of(from.name(), to.name()));
+    args.addAll(List.of(extra));
+    return TRANSITION.run(redis, List.of(orderKey(id)), args).map(r -> r.toInteger() == 1);
+  }
+
+  public Future<List<String>> ofAccount(String accountId, int offset, int count) {
+    return redis.send(Command.ZREVRANGE, accountKey(accountId), offset, offset + count - 1).map(r -> {
+      List<String> out = new ArrayList<>();
+      r.forEach(x -> out.add(x.toString()));
+      return out;
+    });
+  }
+
+  public Future<Long> countOfAccount(String accountId) {
+    return redis.send(Command.ZCARD, accountKey(accountId)).map(Response::toLong);
+  }
+
+  static Map<String, String> fields(Response r) {
+    if (r == null || r.getKeys().isEmpty()) {
+      return null;
+    }
+    Map<String, String> out = new HashMap<>();
+    for (String k : r.getKeys()) {
+      out.put(k, r.get(k).toString());
+    }
+    return out;
+  }
+
+  /** An unpaid order past its expiry is EXPIRED, whether or not anything has written that yet. */
+  static String effectiveStatus(Map<String, String> o, long nowMillis) {
+    String status = o.get("status");
+    if (Status.AWAITING_PAYMENT.name().equals(status) && Long.parseLong(o.get("expiresAt")) < nowMillis) {
+      return Status.EXPIRED.name();
+    }
+    return status;
+  }
+
+  /** The order as the resident sees it. */
+  static JsonObject view(Map<String, String> o, long nowMillis) {
+    JsonObject view = new JsonObject()
+        .put("id", o.get("id"))
+        .put("year", Integer.parseInt(o.get("year")))
+        .put("method", o.get("method"))
+        .put("status", effectiveStatus(o, nowMillis))
+        .put("totalFen", Long.parseLong(o.get("total")))
+        .put("lines", new JsonArray(o.get("lines")))
+        .put("createdAt", time(Long.parseLong(o.get("createdAt"))))
+        .put("expiresAt", time(Long.parseLong(o.get("expiresAt"))));
+    if (o.get("paidAt") != null) {
+      view.put("paidAt", time(Long.parseLong(o.get("paidAt"))));
+    }
+    if (o.get("recordedAt") != null) {
+      view.put("recordedAt", time(Long.parseLong(o.get("recordedAt"))));
+    }
+    if (o.get("err") != null) {
+      view.put("error", o.get("err"));
+    }
+    return view;
+  }
+
+  static String time(long millis) {
+    return Instant.ofEpochMilli(millis).atZone(SHANGHAI).toOffsetDateTime().toString();
+  }
+}
