@@ -10,7 +10,8 @@ import java.util.Map;
  */
 public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLimits, Map<String, CoreService> core,
                             Sandbox sandbox, Identity identity, InsuranceCode insuranceCode, Pharmacy pharmacy,
-                            Idempotency idempotency, Contributions contributions, Security security) {
+                            Idempotency idempotency, Contributions contributions, Security security,
+                            PaymentChannel paymentChannel) {
 
   /** The core systems the gateway has clients for; each has a section under {@code core}. */
   public static final List<String> CORE_SYSTEMS = List.of("registry", "accounts", "settlement", "collection",
@@ -95,6 +96,30 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
                             int bulkheadMaxConcurrent, int readRetries, int retryBackoffMillis, Breaker breaker) {
   }
 
+  /**
+   * The payment channel (WeChat Pay APIv3, JSAPI): who we are to it, where it sends payment notifies, and the keys
+   * that verify them (the platform's public key, named by its serial) and open their resource (the APIv3 key).
+   */
+  public record PaymentChannel(String appId, String mchId, URI notifyUrl, String platformSerial,
+                               java.security.PublicKey platformPublicKey, byte[] apiV3Key, int notifyMaxSkewSeconds) {
+
+    static PaymentChannel read(ConfigReader r, Mode mode) {
+      String k = "paymentChannel.";
+      URI notifyUrl = r.uri(k + "notifyUrl", "http", "https");
+      if (mode == Mode.PRODUCTION && !"https".equals(notifyUrl.getScheme())) {
+        throw new ConfigException(k + "notifyUrl", "must be an https URL in production (the channel refuses others)");
+      }
+      byte[] apiV3Key = secret(r, k + "apiV3Key", mode, 32).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      if (apiV3Key.length != 32) {
+        throw new ConfigException(k + "apiV3Key", "must be exactly 32 bytes (AES-256), got " + apiV3Key.length);
+      }
+      return new PaymentChannel(r.nonBlank(k + "appId"), r.nonBlank(k + "mchId"), notifyUrl,
+          r.nonBlank(k + "platformSerial"),
+          Pem.rsaPublicKey(k + "platformPublicKeyPem", secret(r, k + "platformPublicKeyPem", mode, 1)),
+          apiV3Key, r.intIn(k + "notifyMaxSkewSeconds", 10, 3600));
+    }
+  }
+
   /** The in-process sandbox of the demo. */
   public record Sandbox(int port, long seed, int population) {
   }
@@ -171,7 +196,7 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
     Contributions contributions = new Contributions(monthDay(r, "contributions.windowOpens"),
         monthDay(r, "contributions.windowCloses"), r.intIn("contributions.orderExpiryMinutes", 1, 24 * 60));
     return new GatewayConfig(mode, http, redis, rateLimits, java.util.Collections.unmodifiableMap(core), sandbox,
-        identity, insuranceCode, pharmacy, idempotency, contributions, security);
+        identity, insuranceCode, pharmacy, idempotency, contributions, security, PaymentChannel.read(r, mode));
   }
 
   private static CoreService coreService(ConfigReader r, String system) {

@@ -67,18 +67,27 @@ class ConfigTest {
     assertTrue(e.getMessage().startsWith("http.prot: unknown key"), e.getMessage());
   }
 
-  /** What production needs besides the files: its own secrets and the real identity platform's key. */
+  /**
+   * What production needs besides the files: its own secrets, the real identity platform's key, and the payment
+   * channel's platform key, APIv3 key and an https notify URL.
+   */
   static Map<String, String> productionSecrets() throws Exception {
-    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
-    generator.initialize(2048);
-    String pem = "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder().encodeToString(
-        generator.generateKeyPair().getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
     return Map.of(
         "YB_SECURITY_RESIDENT_TOKEN_KEYS_KEYS", "{\"p1\":\"a-real-production-secret-of-48-bytes-xxxxxxxxxx\"}",
         "YB_SECURITY_RESIDENT_TOKEN_KEYS_CURRENT_KID", "p1",
         "YB_SECURITY_PEPPER", "a-real-production-pepper-of-plenty-of-bytes-xxxxxx",
         "YB_SECURITY_TERMINAL_SECRET_KEY", java.util.Base64.getEncoder().encodeToString(new byte[32]),
-        "YB_SECURITY_FACE_TOKEN_PUBLIC_KEY_PEM", pem);
+        "YB_SECURITY_FACE_TOKEN_PUBLIC_KEY_PEM", newPublicKeyPem(),
+        "YB_PAYMENT_CHANNEL_PLATFORM_PUBLIC_KEY_PEM", newPublicKeyPem(),
+        "YB_PAYMENT_CHANNEL_API_V3KEY", "a-real-apiv3-key-of-32-bytes-xyz",
+        "YB_PAYMENT_CHANNEL_NOTIFY_URL", "https://gw.ybj.example.gov.cn/callbacks/payments/wechat");
+  }
+
+  private static String newPublicKeyPem() throws Exception {
+    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    return "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder().encodeToString(
+        generator.generateKeyPair().getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
   }
 
   @Test
@@ -87,13 +96,40 @@ class ConfigTest {
     assertTrue(e.getMessage().startsWith("security.residentTokenKeys.keys.demo-1: is a demo secret"), e.getMessage());
     Map<String, String> secrets = productionSecrets();
     for (String demoLeft : List.of("YB_SECURITY_PEPPER", "YB_SECURITY_FACE_TOKEN_PUBLIC_KEY_PEM",
-        "YB_SECURITY_TERMINAL_SECRET_KEY")) {
+        "YB_SECURITY_TERMINAL_SECRET_KEY", "YB_PAYMENT_CHANNEL_PLATFORM_PUBLIC_KEY_PEM",
+        "YB_PAYMENT_CHANNEL_API_V3KEY")) {
       Map<String, String> env = new java.util.HashMap<>(secrets);
       env.remove(demoLeft);
       ConfigException left = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of(), null, env));
       assertTrue(left.getMessage().contains("is a demo value"), left.getMessage());
     }
     assertTrue(ConfigLoader.load(List.of(), null, secrets).production());
+  }
+
+  @Test
+  void paymentChannelDefaultsAreTheSandboxChannelAndProductionIsStricter() throws Exception {
+    GatewayConfig.PaymentChannel demo = ConfigLoader.load(DEMO, null, Map.of()).paymentChannel();
+    assertEquals("wx-demo-app", demo.appId());
+    assertEquals("1900000001", demo.mchId());
+    assertEquals("http://127.0.0.1:8080/callbacks/payments/wechat", demo.notifyUrl().toString());
+    assertEquals(300, demo.notifyMaxSkewSeconds());
+    assertEquals("DEMO-ONLY-wxpay-apiv3-key-000001", new String(demo.apiV3Key(), StandardCharsets.UTF_8));
+    // the serial is the sandbox's name for its key: the SHA-1 of the public key's DER
+    assertEquals(demo.platformSerial(), java.util.HexFormat.of().withUpperCase().formatHex(
+        java.security.MessageDigest.getInstance("SHA-1").digest(demo.platformPublicKey().getEncoded())));
+    assertEquals("YB_PAYMENT_CHANNEL_API_V3KEY", ConfigLoader.envName("paymentChannel.apiV3Key"));
+
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(DEMO, null,
+        Map.of("YB_PAYMENT_CHANNEL_API_V3KEY", "DEMO-ONLY-34-bytes-key-xxxxxxxxxxx")));
+    assertEquals("paymentChannel.apiV3Key: must be exactly 32 bytes (AES-256), got 34", e.getMessage());
+    e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(DEMO, null, Map.of("YB_PAYMENT_CHANNEL_PLATFORM_PUBLIC_KEY_PEM", "not a key")));
+    assertTrue(e.getMessage().startsWith("paymentChannel.platformPublicKeyPem: "), e.getMessage());
+
+    Map<String, String> env = new java.util.HashMap<>(productionSecrets());
+    env.put("YB_PAYMENT_CHANNEL_NOTIFY_URL", "http://gw.ybj.example.gov.cn/callbacks/payments/wechat");
+    e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of(), null, env));
+    assertTrue(e.getMessage().startsWith("paymentChannel.notifyUrl: must be an https URL"), e.getMessage());
   }
 
   @Test
