@@ -11,6 +11,13 @@ import io.yibao.gateway.auth.Sessions;
 import io.yibao.gateway.code.CodeEndpoints;
 import io.yibao.gateway.code.InsuranceCodes;
 import io.yibao.gateway.config.GatewayConfig;
+import io.yibao.gateway.contribution.ContributionEndpoints;
+import io.yibao.gateway.contribution.ContributionOrders;
+import io.yibao.gateway.contribution.ContributionRecording;
+import io.yibao.gateway.contribution.PaymentCallbacks;
+import io.yibao.gateway.outbox.Outbox;
+import io.yibao.gateway.payment.WechatPayClient;
+import io.yibao.gateway.payment.WechatPayNotifications;
 import io.yibao.gateway.idempotency.Idempotency;
 import io.yibao.gateway.pharmacy.NationalInterface;
 import io.yibao.gateway.pharmacy.PharmacySettlements;
@@ -53,6 +60,7 @@ final class GatewayVerticle extends VerticleBase {
   private RedisStore redis;
   private CoreClients core;
   private SettlementRecovery recovery;
+  private ContributionRecording recording;
   private HttpServer server;
 
   GatewayVerticle(GatewayConfig config, Gateway.Shared shared, int port) {
@@ -81,14 +89,24 @@ final class GatewayVerticle extends VerticleBase {
         new StaleCopies(redis, config.identity().staleCopyHours()), core, pseudonyms)
         .register(operations);
 
+    Idempotency idempotency = new Idempotency(redis, config.idempotency());
     InsuranceCodes insuranceCodes = new InsuranceCodes(redis, config.insuranceCode());
     new CodeEndpoints(config.insuranceCode(), insuranceCodes, residentAccounts, faceTokens, core).register(operations);
     PharmacySettlements settlements = new PharmacySettlements(new NationalInterface(core.client("settlement"), redis),
         new SettlementRecords(redis, config.pharmacy()), config.pharmacy());
     new PosEndpoints(config.pharmacy(), insuranceCodes, new Visits(redis, config.pharmacy().visitTokenSeconds()),
-        settlements, new Idempotency(redis, config.idempotency()), redis, core).register(operations);
+        settlements, idempotency, redis, core).register(operations);
     new ResidentPaymentEndpoints(settlements).register(operations);
     recovery = new SettlementRecovery(settlements, redis);
+
+    ContributionOrders contributionOrders = new ContributionOrders(redis, pseudonyms);
+    WechatPayClient channel = new WechatPayClient(core, config);
+    recording = new ContributionRecording(new Outbox(vertx, redis, "collection", Outbox.Options.defaults()),
+        contributionOrders, core.client("collection"));
+    new ContributionEndpoints(config.contributions(), contributionOrders, residentAccounts,
+        idempotency, channel, recording, core).register(operations);
+    new PaymentCallbacks(new WechatPayNotifications(config.paymentChannel()), contributionOrders, recording, channel)
+        .register(operations);
     Terminals terminals = new Terminals(redis, config.security().terminalSecretKey());
 
     return registerDemoTerminals(terminals).compose(registered -> shared.contract().open(vertx)).compose(contract -> {
@@ -97,6 +115,7 @@ final class GatewayVerticle extends VerticleBase {
           Map.of("residentBearer", new ResidentAuthHandler(residentTokens, sessions),
               "terminalSignature", new TerminalAuthHandler(terminals, config.pharmacy().signatureSkewSeconds())));
       recovery.start(vertx);
+      recording.start();
       server = vertx.createHttpServer(new HttpServerOptions()
               .setIdleTimeout(config.http().idleTimeoutSeconds())
               .setIdleTimeoutUnit(TimeUnit.SECONDS)
@@ -147,6 +166,9 @@ final class GatewayVerticle extends VerticleBase {
         : server.shutdown(config.http().drainSeconds(), TimeUnit.SECONDS);
     if (recovery != null) {
       recovery.stop(vertx);
+    }
+    if (recording != null) {
+      recording.stop();
     }
     return drained.eventually(() -> {
       if (core != null) {

@@ -258,10 +258,11 @@ public final class ContributionEndpoints {
   private Future<Idempotency.Answer> payByChannel(Map<String, String> order, List<String> psnNos, long amount) {
     String id = order.get("id");
     return channel.prepay(id, "城乡居民医保缴费 " + order.get("year"), amount, "openid-" + order.get("acct"))
-        .compose(prepay -> orders.set(id, "prepay", prepay.prepayId()).compose(x -> orders.get(id))
+        .compose(prepayId -> orders.set(id, "prepay", prepayId).compose(x -> orders.get(id))
             .map(o -> {
               Idempotency.Answer a = answer(201, o);
-              JsonObject body = a.body().toJsonObject().put("payment", prepay.toJson());
+              JsonObject body = a.body().toJsonObject()
+                  .put("payment", channel.payParams(prepayId).toJson().put("prepayId", prepayId));
               return Idempotency.Answer.json(201, body, Map.of("Location", "/api/v1/contributions/orders/" + id));
             }))
         .recover(failure -> orders.transition(id, Status.AWAITING_PAYMENT, Status.FAILED, "err", "channel unavailable")

@@ -52,17 +52,17 @@ public final class PaymentCallbacks {
       paid = notifications.verify(rc.request().headers(), rc.body().buffer());
     } catch (NotifyRejected e) {
       LOG.warn("payment notify rejected", kv("reason", e.reason().name()), kv("traceId", RequestIds.traceId(rc)));
-      WechatPayAck.fail(rc, 401, "signature verification failed");
+      WechatPayAck.rejected(rc.response(), e);
       return;
     }
     apply(paid).onComplete(r -> {
       if (r.succeeded() && r.result()) {
-        WechatPayAck.success(rc);
+        WechatPayAck.success(rc.response());
       } else if (r.succeeded()) {
-        WechatPayAck.fail(rc, 400, "order or amount does not match");
+        WechatPayAck.failure(rc.response(), 400, "order or amount does not match");
       } else {
         // Not acknowledged: the channel retries, and applying is idempotent.
-        WechatPayAck.fail(rc, 503, "try again");
+        WechatPayAck.failure(rc.response(), 503, "try again");
       }
     });
   }
@@ -97,7 +97,7 @@ public final class PaymentCallbacks {
     Status from = Status.valueOf(o.get("status"));
     List<String> psnNos = new JsonArray(o.get("lines")).stream().map(l -> ((JsonObject) l).getString("psnNo")).toList();
     return channel.refund(id, id + "-refund", total, total, "order " + status.toLowerCase())
-        .compose(x -> orders.transition(id, from, Status.REFUNDED, "refundedAt", Long.toString(System.currentTimeMillis())))
+        .compose(refunded -> orders.transition(id, from, Status.REFUNDED, "refundedAt", Long.toString(System.currentTimeMillis())))
         .compose(x -> orders.release(id, Integer.parseInt(o.get("year")), psnNos))
         .onSuccess(x -> LOG.info("late payment refunded", kv("order", id)));
   }

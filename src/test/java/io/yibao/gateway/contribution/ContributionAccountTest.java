@@ -81,7 +81,7 @@ class ContributionAccountTest {
 
   @Test
   void anEmployeeWithoutStepUpOrAResidentPayerCannotUseTheAccount() {
-    Person payer = ContributionLoadHelper.residentPayers(1, 950).get(0);
+    Person payer = ContributionLoadHelper.residentPayers(1, 330).get(0);
     Resident r = Resident.signIn(gateway.http(), payer.mobile(), "acct-pay-3");
     assertEquals(200, r.post("/api/v1/me/real-name",
         new JsonObject().put("name", payer.name()).put("idNumber", payer.idNumber())).statusCode());

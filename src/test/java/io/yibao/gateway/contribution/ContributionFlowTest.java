@@ -152,7 +152,7 @@ class ContributionFlowTest {
 
   @Test
   void forgedStaleAndWrongAmountNotifiesCreditNothing() throws Exception {
-    Person p = ContributionLoadHelper.residentPayers(1, 900).get(0);
+    Person p = ContributionLoadHelper.residentPayers(1, 320).get(0);
     Resident payer = Resident.signIn(gateway.http(), p.mobile(), "contrib-forge");
     assertEquals(200, payer.post("/api/v1/me/real-name",
         new JsonObject().put("name", p.name()).put("idNumber", p.idNumber())).statusCode());

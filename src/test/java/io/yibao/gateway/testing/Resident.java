@@ -68,6 +68,10 @@ public final class Resident {
     return http.request(path).header("Authorization", "Bearer " + accessToken);
   }
 
+  public HttpResponse<String> send(HttpRequest request) {
+    return http.send(request);
+  }
+
   public HttpResponse<String> get(String path) {
     return http.send(request(path).GET().build());
   }
