@@ -207,4 +207,31 @@ class ContributionFlowTest {
       return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
     }
   }
+
+  @Test
+  void aPaymentForAnExpiredOrderIsRefunded() throws Exception {
+    Person p = ContributionLoadHelper.residentPayers(1, 322).get(0);
+    Resident payer = Resident.signIn(gateway.http(), p.mobile(), "contrib-late");
+    assertEquals(200, payer.post("/api/v1/me/real-name",
+        new JsonObject().put("name", p.name()).put("idNumber", p.idNumber())).statusCode());
+    JsonObject o = new JsonObject(order(payer, "WECHAT_PAY", UUID.randomUUID().toString(), p.psnNo()).body());
+    String id = o.getString("id");
+    // Let the order run out (as 15 minutes would), straight in the gateway's Redis.
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      io.vertx.redis.client.Redis client = io.vertx.redis.client.Redis.createClient(vertx, redis.url());
+      client.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HSET)
+              .arg("yb:{order:" + id + "}:contrib:order").arg("expiresAt").arg("1"))
+          .toCompletionStage().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+    } finally {
+      vertx.close();
+    }
+    assertEquals("EXPIRED", orderOf(payer, id).getString("status"));
+    // The resident pays anyway (the app was left open): the money goes back.
+    assertEquals(200, TestSandbox.http().postJson("/_sandbox/pay/" + o.getJsonObject("payment").getString("prepayId")
+        + "/confirm", "{}").statusCode());
+    Await.until("refunded", Duration.ofSeconds(20), () -> "REFUNDED".equals(orderOf(payer, id).getString("status")));
+    assertEquals("REFUND", new JsonObject(TestSandbox.http().get("/pay/v3/pay/transactions/out-trade-no/" + id
+        + "?mchid=1900000001").body()).getString("trade_state"));
+  }
 }
