@@ -77,7 +77,7 @@ public final class CodeEndpoints {
       boolean active = a != null && psnNo.equals(a.getString("psnNo"));
       return new JsonObject().put("activated", active).put("psnNo", psnNo)
           .put("activatedAt", active ? time(a.getLong("at")) : null);
-    })).onComplete(r -> answer(rc, 200, r));
+    })).onComplete(r -> Responses.reply(rc, 200, r));
   }
 
   /** Activation needs real name (bound) and real person (a fresh face verification of that person). */
@@ -88,7 +88,7 @@ public final class CodeEndpoints {
             .compose(x -> codes.activate(s.accountId(), psnNo))
             .map(x -> new JsonObject().put("activated", true).put("psnNo", psnNo)
                 .put("activatedAt", time(System.currentTimeMillis()))))
-        .onComplete(r -> answer(rc, 200, r));
+        .onComplete(r -> Responses.reply(rc, 200, r));
   }
 
   private void listProxies(RoutingContext rc) {
@@ -97,7 +97,7 @@ public final class CodeEndpoints {
       JsonArray items = new JsonArray();
       all.forEach((psnNo, entry) -> items.add(entry.copy().put("psnNo", psnNo)));
       return new JsonObject().put("items", items).put("max", config.maxProxies());
-    }).onComplete(r -> answer(rc, 200, r));
+    }).onComplete(r -> Responses.reply(rc, 200, r));
   }
 
   /**
@@ -130,7 +130,7 @@ public final class CodeEndpoints {
             .put("addedAt", time(System.currentTimeMillis()));
         return consent.compose(x -> codes.addProxy(s.accountId(), member, entry)).map(x -> entry.copy().put("psnNo", member));
       });
-    })).onComplete(r -> answer(rc, 201, r));
+    })).onComplete(r -> Responses.reply(rc, 201, r));
   }
 
   private Future<JsonObject> householdMember(String self, String member) {
@@ -181,7 +181,7 @@ public final class CodeEndpoints {
         .put("expiresAt", time(live.issuedMillis() + config.ttlSeconds() * 1000L))
         .put("refreshAfter", time(live.issuedMillis() + config.refreshAfterSeconds() * 1000L))
         .put("imageUrl", "/api/v1/insurance-code/" + live.code()))
-        .onComplete(r -> answer(rc, 201, r));
+        .onComplete(r -> Responses.reply(rc, 201, r));
   }
 
   /**
@@ -210,13 +210,5 @@ public final class CodeEndpoints {
 
   static String time(long millis) {
     return Instant.ofEpochMilli(millis).atZone(SHANGHAI).toOffsetDateTime().toString();
-  }
-
-  private static void answer(RoutingContext rc, int status, io.vertx.core.AsyncResult<JsonObject> r) {
-    if (r.failed()) {
-      Responses.fail(rc, r.cause());
-    } else {
-      Responses.json(rc, status, r.result());
-    }
   }
 }

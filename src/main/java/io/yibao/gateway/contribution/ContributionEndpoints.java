@@ -112,7 +112,7 @@ public final class ContributionEndpoints {
                 .put("closes", config.windowCloses().atYear(year - 1).toString()))
             .put("persons", items);
       });
-    }).onComplete(r -> answer(rc, 200, r));
+    }).onComplete(r -> Responses.reply(rc, 200, r));
   }
 
   private Future<JsonObject> option(String psnNo, JsonObject person, int year, LocalDate today, boolean open) {
@@ -283,7 +283,7 @@ public final class ContributionEndpoints {
   private void get(RoutingContext rc) {
     ResidentSession s = ResidentSession.of(rc);
     mine(s, rc.pathParam("id")).map(o -> ContributionOrders.view(o, System.currentTimeMillis()))
-        .onComplete(r -> answer(rc, 200, r));
+        .onComplete(r -> Responses.reply(rc, 200, r));
   }
 
   private void list(RoutingContext rc) {
@@ -303,7 +303,7 @@ public final class ContributionEndpoints {
             });
             return new JsonObject().put("items", items).put("page", page).put("size", size).put("total", total);
           });
-        })).onComplete(r -> answer(rc, 200, r));
+        })).onComplete(r -> Responses.reply(rc, 200, r));
   }
 
   /** Only while unpaid: the channel closes the prepay first, so a payment cannot slip in after the cancel. */
@@ -319,14 +319,6 @@ public final class ContributionEndpoints {
           .compose(moved -> moved ? orders.release(o.get("id"), Integer.parseInt(o.get("year")), psnNos)
               .compose(y -> orders.get(o.get("id")))
               : Future.failedFuture(new ProblemException(ProblemCode.ORDER_NOT_CANCELLABLE, null)));
-    }).map(o -> ContributionOrders.view(o, System.currentTimeMillis())).onComplete(r -> answer(rc, 200, r));
-  }
-
-  private static void answer(RoutingContext rc, int status, io.vertx.core.AsyncResult<JsonObject> r) {
-    if (r.failed()) {
-      Responses.fail(rc, r.cause());
-    } else {
-      Responses.json(rc, status, r.result());
-    }
+    }).map(o -> ContributionOrders.view(o, System.currentTimeMillis())).onComplete(r -> Responses.reply(rc, 200, r));
   }
 }

@@ -116,7 +116,7 @@ public final class IdentityEndpoints {
         })
         .compose(accountId -> sessions.create(accountId, body.getString("deviceId"), body.getString("deviceName"))
             .map(created -> tokenAnswer(accountId, created.sessionId(), created.refreshToken())))
-        .onComplete(r -> answer(rc, 200, r));
+        .onComplete(r -> Responses.reply(rc, 200, r));
   }
 
   private JsonObject tokenAnswer(String accountId, String sid, String refreshToken) {
@@ -142,12 +142,12 @@ public final class IdentityEndpoints {
           "This refresh token was already used; the session has been ended for safety", "refreshToken", Map.of()));
       case UNKNOWN -> Future.<JsonObject>failedFuture(new ProblemException(ProblemCode.REFRESH_TOKEN_INVALID,
           null, "refreshToken", Map.of()));
-    }).onComplete(r -> answer(rc, 200, r));
+    }).onComplete(r -> Responses.reply(rc, 200, r));
   }
 
   private void logout(RoutingContext rc) {
     ResidentSession s = ResidentSession.of(rc);
-    sessions.revoke(s.accountId(), s.sessionId()).onComplete(r -> noContent(rc, r));
+    sessions.revoke(s.accountId(), s.sessionId()).onComplete(r -> Responses.noContent(rc, r));
   }
 
   // --- devices -------------------------------------------------------------------------------------------------
@@ -178,7 +178,7 @@ public final class IdentityEndpoints {
       if (r.succeeded() && r.result() == 0) {
         rc.fail(new ProblemException(ProblemCode.NOT_FOUND, "No such session of yours"));
       } else {
-        noContent(rc, r);
+        Responses.noContent(rc, r);
       }
     });
   }
@@ -202,7 +202,7 @@ public final class IdentityEndpoints {
           .put("person", read.data())
           .put("stale", read.stale())
           .put("asOf", read.asOf().atZone(SHANGHAI).toOffsetDateTime().toString()));
-    }).onComplete(r -> answer(rc, 200, r));
+    }).onComplete(r -> Responses.reply(rc, 200, r));
   }
 
   /** The insured person as the resident may see it: masked, with the personal-account balance for employees. */
@@ -277,7 +277,7 @@ public final class IdentityEndpoints {
         .compose(x -> accounts.profile(s.accountId()))
         .compose(profile -> profile.bound() ? accounts.unbind(s.accountId(), profile.psnNo())
             : Future.failedFuture(new ProblemException(ProblemCode.REAL_NAME_REQUIRED, "Nothing is bound")))
-        .onComplete(r -> noContent(rc, r));
+        .onComplete(r -> Responses.noContent(rc, r));
   }
 
   // --- step-up ---------------------------------------------------------------------------------------------------
@@ -313,28 +313,12 @@ public final class IdentityEndpoints {
           ? Future.<Void>succeededFuture()
           : Future.failedFuture(new ProblemException(ProblemCode.OTP_INVALID, null, "otp", Map.of())));
     }).compose(x -> sessions.stepUp(s.accountId(), s.sessionId()))
-        .onComplete(r -> answer(rc, 200, r.map(until -> new JsonObject().put("stepUpUntil", time(until)))));
+        .onComplete(r -> Responses.reply(rc, 200, r.map(until -> new JsonObject().put("stepUpUntil", time(until)))));
   }
 
   // --- helpers ---------------------------------------------------------------------------------------------------
 
   static String time(long millis) {
     return Instant.ofEpochMilli(millis).atZone(SHANGHAI).toOffsetDateTime().toString();
-  }
-
-  private static void answer(RoutingContext rc, int status, io.vertx.core.AsyncResult<JsonObject> r) {
-    if (r.failed()) {
-      Responses.fail(rc, r.cause());
-    } else {
-      Responses.json(rc, status, r.result());
-    }
-  }
-
-  private static void noContent(RoutingContext rc, io.vertx.core.AsyncResult<?> r) {
-    if (r.failed()) {
-      Responses.fail(rc, r.cause());
-    } else if (!rc.response().ended()) {
-      rc.response().setStatusCode(204).end();
-    }
   }
 }

@@ -73,7 +73,7 @@ public final class PosEndpoints {
           .compose(alive -> alive ? person(consumed.live().psnNo())
               : Future.failedFuture(new ProblemException(ProblemCode.CODE_EXPIRED, "The resident signed out")))
           .compose(person -> openVisit(terminal, consumed.live(), person));
-    }).onComplete(r -> answer(rc, 200, r));
+    }).onComplete(r -> Responses.reply(rc, 200, r));
   }
 
   /** A code dies with the session that asked for it (sign-out, device limit, takeover). */
@@ -164,7 +164,7 @@ public final class PosEndpoints {
           settlements.national().send("2101", msgid, terminal.fixmedinsCode(), terminal.terminalId(), v.get("admdvs"),
               PharmacySettlements.input(purchase)));
     }).compose(answer -> answer.ok() ? Future.succeededFuture(answer.output())
-        : Future.failedFuture(refused(answer))).onComplete(r -> answer(rc, 200, r));
+        : Future.failedFuture(refused(answer))).onComplete(r -> Responses.reply(rc, 200, r));
   }
 
   private static ProblemException refused(NationalInterface.Answer answer) {
@@ -266,7 +266,7 @@ public final class PosEndpoints {
 
   private void get(RoutingContext rc) {
     ours(Terminal.of(rc), rc.pathParam("id")).map(r -> SettlementRecords.view(r, System.currentTimeMillis()))
-        .onComplete(r -> answer(rc, 200, r));
+        .onComplete(r -> Responses.reply(rc, 200, r));
   }
 
   private void cancel(RoutingContext rc) {
@@ -291,7 +291,7 @@ public final class PosEndpoints {
               : Future.failedFuture(answer.infcode() == -2
                   ? new ProblemException(ProblemCode.SETTLEMENT_NOT_CANCELLABLE, answer.errMsg())
                   : new ProblemException(ProblemCode.CORE_UNAVAILABLE, "The settlement system reported a system error")));
-    }).map(r -> SettlementRecords.view(r, System.currentTimeMillis())).onComplete(r -> answer(rc, 200, r));
+    }).map(r -> SettlementRecords.view(r, System.currentTimeMillis())).onComplete(r -> Responses.reply(rc, 200, r));
   }
 
   /** The gateway's totals of the day, checked against the core's with 3201. */
@@ -335,14 +335,6 @@ public final class PosEndpoints {
               .put("core", answer.output())
               .put("pendingSettlements", stillPending))
               : Future.failedFuture(refused(answer)));
-    }).onComplete(r -> answer(rc, 200, r));
-  }
-
-  private static void answer(RoutingContext rc, int status, io.vertx.core.AsyncResult<JsonObject> r) {
-    if (r.failed()) {
-      Responses.fail(rc, r.cause());
-    } else {
-      Responses.json(rc, status, r.result());
-    }
+    }).onComplete(r -> Responses.reply(rc, 200, r));
   }
 }

@@ -46,7 +46,7 @@ public final class ResidentPaymentEndpoints {
           all.stream().sorted((a, b) -> Long.compare(Long.parseLong(b.get("createdAt")), Long.parseLong(a.get("createdAt"))))
               .forEach(r -> items.add(SettlementRecords.view(r, now)));
           return new JsonObject().put("items", items).put("page", page).put("size", size).put("total", total);
-        })).onComplete(r -> answer(rc, r));
+        })).onComplete(r -> Responses.reply(rc, 200, r));
   }
 
   private void pending(RoutingContext rc) {
@@ -60,7 +60,7 @@ public final class ResidentPaymentEndpoints {
         }
       }
       return new JsonObject().put("items", items);
-    }).onComplete(r -> answer(rc, r));
+    }).onComplete(r -> Responses.reply(rc, 200, r));
   }
 
   /** The resident says yes: the settlement is sent to the core now, exactly like one below the threshold. */
@@ -88,14 +88,6 @@ public final class ResidentPaymentEndpoints {
             }
             return records.stopAwaiting(s.accountId(), id).compose(y -> records.get(id)).compose(settlements::send);
           }));
-    }).map(r -> SettlementRecords.view(r, System.currentTimeMillis())).onComplete(r -> answer(rc, r));
-  }
-
-  private static void answer(RoutingContext rc, io.vertx.core.AsyncResult<JsonObject> r) {
-    if (r.failed()) {
-      Responses.fail(rc, r.cause());
-    } else {
-      Responses.json(rc, 200, r.result());
-    }
+    }).map(r -> SettlementRecords.view(r, System.currentTimeMillis())).onComplete(r -> Responses.reply(rc, 200, r));
   }
 }

@@ -53,7 +53,7 @@ public final class Terminals {
   /** A terminal id as printed on the device label: 4-32 of A-Z a-z 0-9 and '-'. */
   public static final Pattern TERMINAL_ID = Pattern.compile("[A-Za-z0-9-]{4,32}");
   /** A designated institution code (fixmedins_code): 12 of A-Z and 0-9, like P11010500001. */
-  public static final Pattern FIXMEDINS_CODE = Pattern.compile("[A-Z0-9]{12}");
+  public static final Pattern PHARMACY_CODE = Pattern.compile("[A-Z0-9]{12}");
 
   static final int MIN_SECRET_CHARS = 16;
   static final int MAX_SECRET_CHARS = 256;
@@ -98,7 +98,7 @@ public final class Terminals {
   }
 
   public static boolean validFixmedinsCode(String fixmedinsCode) {
-    return fixmedinsCode != null && FIXMEDINS_CODE.matcher(fixmedinsCode).matches();
+    return fixmedinsCode != null && PHARMACY_CODE.matcher(fixmedinsCode).matches();
   }
 
   static String recordKey(String terminalId) {
