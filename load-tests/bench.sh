@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The bench: starts Redis, the sandbox, the gateway and the floor as separate processes on this machine, measures
+# the routes (closed loop, warm-up, HdrHistogram) and writes the table to load-tests/results/, then measures the
+# gateway's memory with 1 000 and 100 000 live sessions. Needs only a JDK 17+ and Maven.
+#   load-tests/bench.sh            # everything
+#   load-tests/bench.sh routes     # the route table only
+#   load-tests/bench.sh memory     # the session-memory measurement only
+# Tunables: -Dbench.concurrency (32), -Dbench.seconds (10), -Dbench.warmup (5) through BENCH_OPTS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+JAR=target/yibao-gateway.jar
+WHAT=${1:-all}
+REDIS_PORT=17379; SANDBOX_PORT=17090; GATEWAY_PORT=17080; FLOOR_PORT=17081
+STAMP=$(date -u +%Y%m%d-%H%M%S)
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+LOGS=$(mktemp -d)
+PIDS=()
+
+[ -f "$JAR" ] || mvn -q -B package -DskipTests
+
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+wait_for() { # wait_for URL
+  for _ in $(seq 1 240); do curl -sf -o /dev/null "$1" && return 0; sleep 0.5; done
+  echo "bench: $1 did not come up (logs in $LOGS)" >&2; exit 1
+}
+
+start_stack() { # start_stack POPULATION
+  java -cp "$JAR" load-tests/bench/EmbeddedRedis.java $REDIS_PORT > "$LOGS/redis.log" 2>&1 & PIDS+=($!)
+  YB_SANDBOX_PORT=$SANDBOX_PORT YB_SANDBOX_POPULATION=$1 java -Xmx2g -jar "$JAR" sandbox > "$LOGS/sandbox.log" 2>&1 & PIDS+=($!)
+  sleep 2
+  env YB_HTTP_PORT=$GATEWAY_PORT YB_REDIS_URL=redis://127.0.0.1:$REDIS_PORT \
+    YB_PAYMENT_CHANNEL_NOTIFY_URL=http://127.0.0.1:$GATEWAY_PORT/callbacks/payments/wechat \
+    $(for s in registry accounts settlement collection identity sms; do echo "YB_CORE_${s^^}_BASE_URL=http://127.0.0.1:$SANDBOX_PORT/$s"; done) \
+    YB_CORE_PAYMENT_BASE_URL=http://127.0.0.1:$SANDBOX_PORT/pay YB_LOG_LEVEL=WARN \
+    java -Xmx1g -jar "$JAR" serve --config load-tests/bench/bench-gateway.yaml > "$LOGS/gateway.log" 2>&1 & GATEWAY_PID=$!
+  PIDS+=($GATEWAY_PID)
+  wait_for "http://127.0.0.1:$SANDBOX_PORT/_sandbox/health"
+  wait_for "http://127.0.0.1:$GATEWAY_PORT/health/ready"
+}
+
+stop_stack() { cleanup; PIDS=(); }
+
+rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
+
+if [ "$WHAT" = all ] || [ "$WHAT" = routes ]; then
+  start_stack 20000
+  java -cp "$JAR" load-tests/bench/Floor.java redis://127.0.0.1:$REDIS_PORT $FLOOR_PORT > "$LOGS/floor.log" 2>&1 & PIDS+=($!)
+  wait_for "http://127.0.0.1:$FLOOR_PORT/floor"
+  java ${BENCH_OPTS:-} -cp "$JAR" load-tests/bench/Bench.java routes http://127.0.0.1:$GATEWAY_PORT \
+    http://127.0.0.1:$SANDBOX_PORT http://127.0.0.1:$FLOOR_PORT "load-tests/results/bench-$STAMP.md" "$COMMIT"
+  stop_stack
+fi
+
+if [ "$WHAT" = all ] || [ "$WHAT" = memory ]; then
+  start_stack 20000
+  OUT="load-tests/results/memory-$STAMP.md"
+  echo "# Gateway memory with live sessions ($STAMP, commit $COMMIT, $(nproc) cores)" > "$OUT"
+  echo >> "$OUT"
+  echo "| live sessions | gateway RSS (MB) |" >> "$OUT"
+  echo "| ---: | ---: |" >> "$OUT"
+  echo "| 0 | $(rss_mb $GATEWAY_PID) |" >> "$OUT"
+  java -cp "$JAR" load-tests/bench/Bench.java sessions http://127.0.0.1:$GATEWAY_PORT http://127.0.0.1:$SANDBOX_PORT 1000
+  echo "| 1 000 | $(rss_mb $GATEWAY_PID) |" >> "$OUT"
+  java -cp "$JAR" load-tests/bench/Bench.java sessions http://127.0.0.1:$GATEWAY_PORT http://127.0.0.1:$SANDBOX_PORT 100000
+  echo "| 100 000 (+1 000) | $(rss_mb $GATEWAY_PID) |" >> "$OUT"
+  cat "$OUT"
+  stop_stack
+fi
+echo "bench: logs in $LOGS"

@@ -1,0 +1,393 @@
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import org.HdrHistogram.Histogram;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * The bench: closed-loop load (N requests in flight, each worker sending its next request when the previous one
+ * answered) against the floor, the gateway's routes and the sandbox directly, with warm-up, HdrHistogram
+ * latencies, and a table of throughput, p50, p99 and ratios. Residents sign in through the real SMS-code flow.
+ *
+ * <pre>
+ * java -cp target/yibao-gateway.jar load-tests/bench/Bench.java routes GATEWAY SANDBOX FLOOR OUT.md COMMIT
+ * java -cp target/yibao-gateway.jar load-tests/bench/Bench.java sessions GATEWAY SANDBOX COUNT
+ * </pre>
+ */
+public class Bench {
+
+  static final String TERMINAL = "T11010500001-01";
+  static final String SECRET = "DEMO-ONLY-terminal-secret-T11010500001-01";
+  static final String JIA = "XA02BCA211A001010101467";
+  static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 5);
+  static final int MEASURE_SECONDS = Integer.getInteger("bench.seconds", 10);
+  static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 32);
+
+  static Vertx vertx;
+  static WebClient client;
+  static String gateway;
+  static String sandbox;
+
+  record Result(String name, int concurrency, double perSecond, double p50, double p99, long errors) {
+  }
+
+  /** One worker's next request; completes with the latency to record in µs, or -1 when the answer was wrong. */
+  interface Op extends Function<Integer, Future<Long>> {
+  }
+
+  /** Times a whole request (or chain of requests). */
+  static Op timed(Function<Integer, Future<Boolean>> request) {
+    return w -> {
+      long start = System.nanoTime();
+      return request.apply(w).map(ok -> ok ? Math.max(1, (System.nanoTime() - start) / 1000) : -1L);
+    };
+  }
+
+  public static void main(String[] args) throws Exception {
+    vertx = Vertx.vertx();
+    client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+        .setConnectTimeout(5000), new PoolOptions().setHttp1MaxSize(512));
+    gateway = args[1];
+    sandbox = args[2];
+    try {
+      if (args[0].equals("sessions")) {
+        sessions(Integer.parseInt(args[3]));
+      } else {
+        routes(args[3], Path.of(args[4]), args.length > 5 ? args[5] : "unknown");
+      }
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  // --- the measurements ------------------------------------------------------------------------------------------
+
+  static void routes(String floor, Path out, String commit) throws Exception {
+    int c = CONCURRENCY;
+    System.out.println("signing in " + c + " residents through the SMS-code flow ...");
+    List<Resident> residents = new ArrayList<>();
+    for (int i = 0; i < c; i++) {
+      residents.add(await(Resident.signIn(2000 + i * 10, true)));
+    }
+    Resident unbound = await(Resident.signIn(5000, false));
+    List<Result> results = new ArrayList<>();
+
+    results.add(run("floor: bare Vert.x + one Redis GET", c, timed(w -> get(floor + "/floor", null, 200))));
+    results.add(run("GET /api/v1/me (not bound: gateway only)", c,
+        timed(w -> get(gateway + "/api/v1/me", unbound.token, 200))));
+    results.add(run("GET /api/v1/me (bound: + registry, accounts)", c,
+        timed(w -> get(gateway + "/api/v1/me", residents.get(w).token, 200))));
+    results.add(run("POST /api/v1/insurance-code (issue)", c,
+        timed(w -> residents.get(w).issue().map(code -> code != null))));
+    for (Resident r : residents) {
+      await(r.issue());
+    }
+    results.add(run("GET code PNG (Accept: image/png)", c, timed(w -> get(gateway + "/api/v1/insurance-code/"
+        + residents.get(w).code, residents.get(w).token, 200, "image/png"))));
+    int quarter = Math.max(1, c / 4);
+    results.add(run("settle cycle via gateway: issue+resolve+preview+settle", quarter,
+        timed(w -> residents.get(w).cycle())));
+    results.add(run("POST /pos/v1/settlements (settle step only)", quarter, w -> residents.get(w).settleOnly()));
+    results.add(run("POST sandbox /settlement/2102 (direct)", quarter, timed(w -> directSettle(residents.get(w)))));
+
+    StringBuilder table = new StringBuilder();
+    table.append(String.format(Locale.ROOT, "| route | in flight | req/s | p50 ms | p99 ms | errors | ratio |%n"));
+    table.append("| --- | ---: | ---: | ---: | ---: | ---: | --- |\n");
+    double floorRate = results.get(0).perSecond();
+    Result direct = results.get(results.size() - 1);
+    for (Result r : results) {
+      String ratio;
+      if (r.name().startsWith("floor")) {
+        ratio = "1.00 (the floor)";
+      } else if (r.name().contains("settle step")) {
+        ratio = String.format(Locale.ROOT, "+%.2f ms p50, +%.2f ms p99 over direct", r.p50() - direct.p50(),
+            r.p99() - direct.p99());
+      } else if (r.name().contains("direct")) {
+        ratio = "the settle baseline";
+      } else {
+        ratio = String.format(Locale.ROOT, "%.2f of floor throughput", r.perSecond() / floorRate);
+      }
+      table.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.2f | %.2f | %d | %s |%n", r.name(),
+          r.concurrency(), r.perSecond(), r.p50(), r.p99(), r.errors(), ratio));
+    }
+    String header = String.format(Locale.ROOT,
+        "# Bench %s%n%nMachine: %d cores, JVM %s (%s), commit %s. Closed loop, %d s warm-up then %d s measured per row; "
+            + "load generator, gateway, sandbox, Redis and floor all on this machine.%n%n",
+        LocalDateTime.now(ZoneId.of("Asia/Shanghai")).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME),
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+        System.getProperty("java.vm.name"), commit, WARMUP_SECONDS, MEASURE_SECONDS);
+    System.out.println();
+    System.out.println(table);
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, header + table);
+    System.out.println("written to " + out);
+  }
+
+  /** Signs in {@code count} sessions through the SMS-code flow, 32 at a time. */
+  static void sessions(int count) throws Exception {
+    AtomicLong done = new AtomicLong();
+    long start = System.nanoTime();
+    List<Future<Void>> lanes = new ArrayList<>();
+    for (int lane = 0; lane < 32; lane++) {
+      int first = lane;
+      lanes.add(signInFrom(first, count, done));
+    }
+    await(Future.all(lanes));
+    System.out.printf(Locale.ROOT, "%d sessions signed in in %.1f s%n", done.get(), (System.nanoTime() - start) / 1e9);
+  }
+
+  static Future<Void> signInFrom(int i, int count, AtomicLong done) {
+    if (i >= count) {
+      return Future.succeededFuture();
+    }
+    // Distinct phone numbers outside the population (13xxxxxxxxx): accounts are created at first sign-in.
+    String phone = String.format("13%09d", 100_000_000 + i);
+    return Resident.login(phone, "bench-" + i).transform(r -> {
+      done.incrementAndGet();
+      return signInFrom(i + 32, count, done);
+    });
+  }
+
+  // --- closed-loop runner -------------------------------------------------------------------------------------------
+
+  static Result run(String name, int concurrency, Op op) throws Exception {
+    System.out.println("warming up: " + name);
+    phase(concurrency, op, WARMUP_SECONDS, null);
+    Histogram histogram = new Histogram(60_000_000L, 3);
+    AtomicLong errors = new AtomicLong();
+    long completed = phase(concurrency, op, MEASURE_SECONDS, new Object[] {histogram, errors});
+    Result r = new Result(name, concurrency, completed / (double) MEASURE_SECONDS,
+        histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(99) / 1000.0, errors.get());
+    System.out.printf(Locale.ROOT, "  %.0f/s p50 %.2f ms p99 %.2f ms errors %d%n", r.perSecond(), r.p50(), r.p99(),
+        r.errors());
+    return r;
+  }
+
+  static long phase(int concurrency, Op op, int seconds, Object[] record) throws Exception {
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    AtomicLong completed = new AtomicLong();
+    CompletableFuture<Void> all = new CompletableFuture<>();
+    AtomicLong running = new AtomicLong(concurrency);
+    vertx.runOnContext(v -> {
+      for (int w = 0; w < concurrency; w++) {
+        loop(w, op, end, completed, record, running, all);
+      }
+    });
+    all.get(seconds + 120L, TimeUnit.SECONDS);
+    return completed.get();
+  }
+
+  static void loop(int worker, Op op, long end, AtomicLong completed, Object[] record, AtomicLong running,
+                   CompletableFuture<Void> all) {
+    if (System.nanoTime() >= end) {
+      if (running.decrementAndGet() == 0) {
+        all.complete(null);
+      }
+      return;
+    }
+    long start = System.nanoTime();
+    op.apply(worker).onComplete(r -> {
+      if (record != null) {
+        if (r.failed() || r.result() < 0) {
+          ((AtomicLong) record[1]).incrementAndGet();
+          ((Histogram) record[0]).recordValue(Math.max(1, (System.nanoTime() - start) / 1000));
+        } else {
+          ((Histogram) record[0]).recordValue(r.result());
+        }
+      }
+      completed.incrementAndGet();
+      loop(worker, op, end, completed, record, running, all);
+    });
+  }
+
+  // --- requests -------------------------------------------------------------------------------------------------------
+
+  static Future<Boolean> get(String url, String token, int expect) {
+    return get(url, token, expect, null);
+  }
+
+  static Future<Boolean> get(String url, String token, int expect, String accept) {
+    HttpRequest<Buffer> req = client.requestAbs(HttpMethod.GET, url).timeout(10_000);
+    if (token != null) {
+      req.putHeader("Authorization", "Bearer " + token);
+    }
+    if (accept != null) {
+      req.putHeader("Accept", accept);
+    }
+    return req.send().map(r -> r.statusCode() == expect);
+  }
+
+  static Future<HttpResponse<Buffer>> post(String url, String token, JsonObject body) {
+    HttpRequest<Buffer> req = client.requestAbs(HttpMethod.POST, url).timeout(10_000);
+    if (token != null) {
+      req.putHeader("Authorization", "Bearer " + token);
+    }
+    return body == null ? req.send() : req.sendJsonObject(body);
+  }
+
+  static Future<HttpResponse<Buffer>> pos(String path, JsonObject body, String idempotencyKey) {
+    byte[] bytes = body.toBuffer().getBytes();
+    String ts = Long.toString(System.currentTimeMillis() / 1000);
+    String nonce = UUID.randomUUID().toString().replace("-", "");
+    HttpRequest<Buffer> req = client.requestAbs(HttpMethod.POST, gateway + path).timeout(10_000)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("X-Terminal-Id", TERMINAL).putHeader("X-Timestamp", ts).putHeader("X-Nonce", nonce)
+        .putHeader("X-Signature", sign("POST", path, ts, nonce, bytes));
+    if (idempotencyKey != null) {
+      req.putHeader("Idempotency-Key", idempotencyKey);
+    }
+    return req.sendBuffer(Buffer.buffer(bytes));
+  }
+
+  static String sign(String method, String path, String ts, String nonce, byte[] body) {
+    try {
+      String text = method + "\n" + path + "\n" + ts + "\n" + nonce + "\n"
+          + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static final AtomicLong DIRECT_SEQ = new AtomicLong();
+
+  /** Generated pharmacies of the sandbox (see Population): "P" + district + sequence, for i = 1..10. */
+  static final String[] DISTRICTS = {"110101", "110102", "110105", "110106", "110107", "110108", "110109", "110111",
+      "110112", "110113", "110114", "110115"};
+
+  /**
+   * The same 2102 the gateway sends, straight to the sandbox. Message ids allow 9 999 per pharmacy and second, so
+   * the direct calls rotate over the generated pharmacies (never the demo pharmacy the gateway uses).
+   */
+  static Future<Boolean> directSettle(Resident r) {
+    long n = DIRECT_SEQ.incrementAndGet();
+    int pharmacy = 2 + (int) (n % 9);
+    String fix = "P" + DISTRICTS[pharmacy % DISTRICTS.length] + String.format("%05d", 100 + pharmacy);
+    String second = LocalDateTime.now(ZoneId.of("Asia/Shanghai")).format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss"));
+    String msgid = fix + second + String.format("%04d", 1 + (n / 9) % 9_999);
+    JsonObject envelope = new JsonObject().put("infno", "2102").put("msgid", msgid).put("fixmedins_code", fix)
+        .put("mdtrtarea_admvs", "110105").put("insuplc_admdvs", "110105").put("recer_sys_code", "BENCH")
+        .put("infver", "V1.0").put("opter_type", "1").put("opter", "bench").put("inf_time", second).put("sign_no", "")
+        .put("input", new JsonObject().put("psn_no", r.psnNo).put("mdtrt_cert_type", "01").put("mdtrt_cert_no", "bench")
+            .put("insutype", r.insuType).put("med_type", "41").put("acct_used_flag", "0")
+            .put("drugdetail", new JsonArray().add(new JsonObject().put("med_list_codg", JIA).put("cnt", 1).put("pric", 2180))));
+    return post(sandbox + "/settlement/2102", null, envelope).map(resp -> resp.statusCode() == 200
+        && resp.bodyAsJsonObject().getInteger("infcode", -1) == 0);
+  }
+
+  // --- residents ------------------------------------------------------------------------------------------------------
+
+  static final class Resident {
+    String token;
+    String psnNo;
+    String insuType;
+    String code;
+
+    /** Population person {@code index}: signs in by SMS code and, when {@code activate}, binds and activates. */
+    static Future<Resident> signIn(int index, boolean activate) {
+      String psnNo = "11" + String.format("%018d", 1000L + index);
+      return client.getAbs(sandbox + "/registry/persons/" + psnNo).send().compose(found -> {
+        JsonObject p = found.statusCode() == 200 ? found.bodyAsJsonObject() : new JsonObject();
+        if (p.getString("mobile") == null || !"ACTIVE".equals(p.getString("status"))) {
+          if (found.statusCode() != 200) {
+            return Future.failedFuture("no person " + psnNo + ": is the sandbox population large enough?");
+          }
+          return signIn(index + 1, activate); // a child without a phone: take the next person
+        }
+        return login(p.getString("mobile"), "bench-device-" + index).compose(r -> {
+          r.psnNo = psnNo;
+          r.insuType = p.getString("insuType");
+          if (!activate) {
+            return Future.succeededFuture(r);
+          }
+          return post(gateway + "/api/v1/me/real-name", r.token, new JsonObject().put("name", p.getString("name"))
+                  .put("idNumber", p.getString("idNumber")))
+              .compose(x -> post(sandbox + "/_sandbox/identity/face", null, new JsonObject().put("psnNo", psnNo)))
+              .compose(face -> post(gateway + "/api/v1/insurance-code/activation", r.token,
+                  new JsonObject().put("faceToken", face.bodyAsJsonObject().getString("faceToken"))))
+              .map(r);
+        });
+      });
+    }
+
+    static Future<Resident> login(String phone, String device) {
+      return post(gateway + "/api/v1/auth/otp", null, new JsonObject().put("phone", phone))
+          .compose(x -> client.getAbs(sandbox + "/_sandbox/sms?phone=" + phone).send())
+          .compose(sms -> {
+            String otp = sms.bodyAsJsonObject().getJsonArray("messages").getJsonObject(0).getJsonObject("params")
+                .getString("code");
+            return post(gateway + "/api/v1/auth/login", null, new JsonObject().put("phone", phone).put("otp", otp)
+                .put("deviceId", device).put("deviceName", "bench"));
+          }).map(login -> {
+            Resident r = new Resident();
+            r.token = login.bodyAsJsonObject().getString("accessToken");
+            return r;
+          });
+    }
+
+    Future<String> issue() {
+      return post(gateway + "/api/v1/insurance-code", token, null).map(r -> {
+        code = r.statusCode() == 201 ? r.bodyAsJsonObject().getString("code") : null;
+        return code;
+      });
+    }
+
+    Future<String> visit() {
+      return issue().compose(c -> pos("/pos/v1/codes/resolve", new JsonObject().put("code", c), null))
+          .map(r -> r.bodyAsJsonObject().getString("visitToken"));
+    }
+
+    static JsonObject purchase(String visit) {
+      return new JsonObject().put("visitToken", visit).put("useAccount", false).put("items", new JsonArray()
+          .add(new JsonObject().put("catalogCode", JIA).put("quantity", 1).put("unitPriceFen", 2180)));
+    }
+
+    Future<Boolean> cycle() {
+      return visit().compose(v -> pos("/pos/v1/settlements/preview", purchase(v), null)
+          .compose(p -> pos("/pos/v1/settlements", purchase(v), UUID.randomUUID().toString())))
+          .map(r -> r.statusCode() == 201);
+    }
+
+    /** Prepares a visit (issue + resolve) outside the timing, then times only the settle request. */
+    Future<Long> settleOnly() {
+      return visit().compose(v -> {
+        long start = System.nanoTime();
+        return pos("/pos/v1/settlements", purchase(v), UUID.randomUUID().toString())
+            .map(r -> r.statusCode() == 201 ? Math.max(1, (System.nanoTime() - start) / 1000) : -1L);
+      });
+    }
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+  }
+}
