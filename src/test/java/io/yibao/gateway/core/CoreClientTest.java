@@ -141,7 +141,7 @@ class CoreClientTest {
     for (int i = 0; i < 100; i++) {
       await(registry.get("/persons/" + Personas.EMPLOYEE)); // warm-up
     }
-    double healthy = medianMillis(registry, 300);
+    double healthy = medianMillis(registry, 500);
 
     long before = TestSandbox.received(HUNG);
     TestSandbox.fault(HUNG, new JsonObject().put("hang", true));
@@ -151,11 +151,12 @@ class CoreClientTest {
     for (int i = 0; i < 30; i++) {
       hanging.add(keepHanging(other, running));
     }
-    double withHang = medianMillis(registry, 300);
+    double withHang = medianMillis(registry, 500);
     running.set(false);
     assertTrue(TestSandbox.received(HUNG) - before >= 30, "the hung calls really were in flight");
     System.out.printf("registry median: %.3f ms healthy, %.3f ms with %s hung%n", healthy, withHang, HUNG);
-    assertTrue(withHang <= 2 * healthy,
+    // 2x, with 0.05 ms of slack: medians of ~0.2 ms move by that much with the scheduler on a busy CI machine.
+    assertTrue(withHang <= 2 * healthy + 0.05,
         "registry median " + withHang + " ms with " + HUNG + " hung vs " + healthy + " ms healthy");
   }
 
