@@ -27,7 +27,7 @@ public class PharmacyRushSimulation extends Simulation {
   /** One purchase: issue → resolve → preview → settle, all expected to succeed. */
   static final ChainBuilder PURCHASE = exec(Yb.issueCode())
       .exec(Yb.resolveAndPreview(200))
-      .exec(Yb.settle(201));
+      .exec(Yb.settle());
 
   ScenarioBuilder rush = scenario("pharmacy rush")
       .exec(Yb.findPerson(Yb.people(0), false))

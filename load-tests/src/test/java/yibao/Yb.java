@@ -227,13 +227,37 @@ final class Yb {
             .check(status().in(previewStatuses)));
   }
 
-  /** Settle with a fresh Idempotency-Key; the accepted statuses as given; saves the settlement's "settleStatus". */
-  static ChainBuilder settle(Integer... statuses) {
-    return exec(s -> sign(s, "POST", "/pos/v1/settlements", purchase(s)).set("idemKey", idempotencyKey()))
-        .exec(posPost("pos: settle", "/pos/v1/settlements")
-            .header("Idempotency-Key", "#{idemKey}")
-            .check(status().in(statuses))
-            .check(status().saveAs("settleHttp")));
+  /** Settle with a fresh Idempotency-Key, expecting 201; saves "settleHttp", "settleStatus", "settleProblem". */
+  static ChainBuilder settle() {
+    return settle(settleRequest().check(status().is(201)).check(jsonPath("$.status").is("SETTLED")));
+  }
+
+  /**
+   * Settle while the core may be down: 201 SETTLED, 202 PENDING, 503 CORE_UNAVAILABLE, and — what the gateway
+   * answers while the settlement breaker is open (PharmacySettlements.send: nothing was sent, so the record is
+   * FAILED) — 422 SETTLEMENT_REFUSED with detail "settlement system unavailable" are expected; any other 422 is not.
+   */
+  static ChainBuilder settleDegraded() {
+    return settle(settleRequest()
+        .check(status().in(201, 202, 422, 503))
+        .checkIf((response, session) -> response.status().code() == 422)
+        .then(jsonPath("$.detail").is(BREAKER_OPEN_DETAIL)));
+  }
+
+  static final String BREAKER_OPEN_DETAIL = "settlement system unavailable";
+
+  private static HttpRequestActionBuilder settleRequest() {
+    return posPost("pos: settle", "/pos/v1/settlements")
+        .header("Idempotency-Key", "#{idemKey}")
+        .check(status().saveAs("settleHttp"))
+        .check(jsonPath("$.code").optional().saveAs("settleProblem"))
+        .check(jsonPath("$.status").optional().saveAs("settleStatus"));
+  }
+
+  private static ChainBuilder settle(HttpRequestActionBuilder request) {
+    return exec(s -> sign(s, "POST", "/pos/v1/settlements", purchase(s)).set("idemKey", idempotencyKey())
+            .remove("settleProblem").remove("settleStatus"))
+        .exec(request);
   }
 
   /** The benefit year whose contributions are being collected now: next year in Asia/Shanghai. */
