@@ -49,8 +49,12 @@ public final class PharmacySettlements {
   /**
    * Sends 2102 for a record that is PENDING with its message id stored, and applies the outcome. Returns the
    * record as it stands afterwards (SETTLED, FAILED, or still PENDING with recovery scheduled).
+   * <p>
+   * When the core was certainly not reached (breaker open, no connection), nothing was decided: the record moves
+   * to {@code ifNotSent} and the send fails with that 503 CORE_UNAVAILABLE (Retry-After), so the caller may try
+   * again once the core is back instead of being told the purchase was refused.
    */
-  public Future<Map<String, String>> send(Map<String, String> r) {
+  public Future<Map<String, String>> send(Map<String, String> r, Status ifNotSent) {
     String id = r.get("id");
     return national.send("2102", r.get("msgid"), r.get("fix"), r.get("term"), r.get("admdvs"), input(r))
         .compose(answer -> {
@@ -63,7 +67,8 @@ public final class PharmacySettlements {
           return unknownOutcome(id, "infcode " + answer.infcode());
         }, failure -> {
           if (failure instanceof CoreCallException core && !core.mayHaveHappened()) {
-            return records.transition(id, Status.PENDING, Status.FAILED, "err", "settlement system unavailable");
+            return records.transition(id, Status.PENDING, ifNotSent, "err", "not sent: settlement system unavailable")
+                .transform(x -> Future.failedFuture(core));
           }
           return unknownOutcome(id, failure instanceof CoreCallException ? "no answer" : failure.getClass().getSimpleName());
         })

@@ -229,7 +229,10 @@ public final class PosEndpoints {
             r.put("status", Status.PENDING.name());
             r.put("msgid", msgid);
             // The message id is stored before the core hears of it: whatever happens next can be reversed by name.
-            return records.create(r).compose(x -> settlements.send(r));
+            return records.create(r).compose(x -> settlements.send(r, Status.FAILED))
+                // Never sent: free the visit, so the retry the 503 invites can settle it.
+                .recover(notSent -> visits.releaseSettlement(body.getString("visitToken"), id)
+                    .transform(y -> Future.failedFuture(notSent)));
           });
         })).map(PosEndpoints::answerOf);
   }

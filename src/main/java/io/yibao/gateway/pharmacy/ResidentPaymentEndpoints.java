@@ -86,7 +86,9 @@ public final class ResidentPaymentEndpoints {
             if (!moved) {
               return records.get(id); // confirmed twice at once: the other confirmation sends it
             }
-            return records.stopAwaiting(s.accountId(), id).compose(y -> records.get(id)).compose(settlements::send);
+            // Never sent (core unavailable): it awaits the resident again and the 503 invites a retry.
+            return records.get(id).compose(r2 -> settlements.send(r2, Status.AWAITING_CONFIRMATION))
+                .compose(sent -> records.stopAwaiting(s.accountId(), id).map(sent));
           }));
     }).map(r -> SettlementRecords.view(r, System.currentTimeMillis())).onComplete(r -> Responses.reply(rc, 200, r));
   }

@@ -4,8 +4,10 @@ import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.yibao.gateway.auth.Secrets;
 import io.yibao.gateway.redis.RedisKeys;
+import io.yibao.gateway.redis.RedisScript;
 import io.yibao.gateway.redis.RedisStore;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,6 +16,8 @@ import java.util.Map;
  * <pre>  yb:{visit:&lt;token&gt;}:visit:record   hash: term, fix, psn, acct, insutype, admdvs, cert, stl   TTL visit life</pre>
  */
 public final class Visits {
+
+  private static final RedisScript RELEASE = RedisScript.load("hash-field-compare-and-delete.lua");
 
   private final RedisStore redis;
   private final long ttlMillis;
@@ -44,6 +48,11 @@ public final class Visits {
       return Future.succeededFuture(null);
     }
     return redis.send(Command.HGETALL, key(token)).map(SettlementRecords::fields);
+  }
+
+  /** Unties the visit from a settlement that never reached the core, if it is still tied to that one. */
+  public Future<Void> releaseSettlement(String token, String settlementId) {
+    return RELEASE.run(redis, List.of(key(token)), List.of("stl", settlementId)).mapEmpty();
   }
 
   /** Ties the visit to its settlement; returns the settlement already tied to it, or null when this one won. */

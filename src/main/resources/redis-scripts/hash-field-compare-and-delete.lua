@@ -1,0 +1,5 @@
+-- Deletes field ARGV[1] of hash KEYS[1] only while it still holds ARGV[2].
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
+  return redis.call('HDEL', KEYS[1], ARGV[1])
+end
+return 0
