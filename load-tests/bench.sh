@@ -5,7 +5,10 @@
 #   load-tests/bench.sh            # everything
 #   load-tests/bench.sh routes     # the route table only
 #   load-tests/bench.sh memory     # the session-memory measurement only
-# Tunables: -Dbench.concurrency (32), -Dbench.seconds (10), -Dbench.warmup (5) through BENCH_OPTS.
+# Tunables: -Dbench.concurrency (32), -Dbench.seconds (10), -Dbench.warmup (5) through BENCH_OPTS;
+# -Dbench.only=me,png runs the floor and only the rows whose name contains one of those words.
+# GATEWAY_JAVA_OPTS adds JVM options to the gateway, e.g. to profile it while the bench runs:
+#   GATEWAY_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/gw.jfr,settings=profile" load-tests/bench.sh routes
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -35,7 +38,7 @@ start_stack() { # start_stack POPULATION
     YB_PAYMENT_CHANNEL_NOTIFY_URL=http://127.0.0.1:$GATEWAY_PORT/callbacks/payments/wechat \
     $(for s in registry accounts settlement collection identity sms; do echo "YB_CORE_${s^^}_BASE_URL=http://127.0.0.1:$SANDBOX_PORT/$s"; done) \
     YB_CORE_PAYMENT_BASE_URL=http://127.0.0.1:$SANDBOX_PORT/pay YB_LOG_LEVEL=WARN \
-    java -Xmx1g -jar "$JAR" serve --config load-tests/bench/bench-gateway.yaml > "$LOGS/gateway.log" 2>&1 & GATEWAY_PID=$!
+    java -Xmx1g ${GATEWAY_JAVA_OPTS:-} -jar "$JAR" serve --config load-tests/bench/bench-gateway.yaml > "$LOGS/gateway.log" 2>&1 & GATEWAY_PID=$!
   PIDS+=($GATEWAY_PID)
   wait_for "http://127.0.0.1:$SANDBOX_PORT/_sandbox/health"
   wait_for "http://127.0.0.1:$GATEWAY_PORT/health/ready"

@@ -100,33 +100,34 @@ public class Bench {
     List<Result> results = new ArrayList<>();
 
     results.add(run("floor: bare Vert.x + one Redis GET", c, timed(w -> get(floor + "/floor", null, 200))));
-    results.add(run("GET /api/v1/me (not bound: gateway only)", c,
-        timed(w -> get(gateway + "/api/v1/me", unbound.token, 200))));
-    results.add(run("GET /api/v1/me (bound: + registry, accounts)", c,
-        timed(w -> get(gateway + "/api/v1/me", residents.get(w).token, 200))));
-    results.add(run("POST /api/v1/insurance-code (issue)", c,
-        timed(w -> residents.get(w).issue().map(code -> code != null))));
+    // The other rows, unless -Dbench.only names some of them.
+    maybe(results, "GET /api/v1/me (not bound: gateway only)", c,
+        timed(w -> get(gateway + "/api/v1/me", unbound.token, 200)));
+    maybe(results, "GET /api/v1/me (bound: + registry, accounts)", c,
+        timed(w -> get(gateway + "/api/v1/me", residents.get(w).token, 200)));
+    maybe(results, "POST /api/v1/insurance-code (issue)", c,
+        timed(w -> residents.get(w).issue().map(code -> code != null)));
     for (Resident r : residents) {
       await(r.issue());
     }
-    results.add(run("GET code PNG (Accept: image/png)", c, timed(w -> get(gateway + "/api/v1/insurance-code/"
-        + residents.get(w).code, residents.get(w).token, 200, "image/png"))));
+    maybe(results, "GET code PNG (Accept: image/png)", c, timed(w -> get(gateway + "/api/v1/insurance-code/"
+        + residents.get(w).code, residents.get(w).token, 200, "image/png")));
     int quarter = Math.max(1, c / 4);
-    results.add(run("settle cycle via gateway: issue+resolve+preview+settle", quarter,
-        timed(w -> residents.get(w).cycle())));
-    results.add(run("POST /pos/v1/settlements (settle step only)", quarter, w -> residents.get(w).settleOnly()));
-    results.add(run("POST sandbox /settlement/2102 (direct)", quarter, timed(w -> directSettle(residents.get(w)))));
+    maybe(results, "settle cycle via gateway: issue+resolve+preview+settle", quarter,
+        timed(w -> residents.get(w).cycle()));
+    maybe(results, "POST /pos/v1/settlements (settle step only)", quarter, w -> residents.get(w).settleOnly());
+    maybe(results, "POST sandbox /settlement/2102 (direct)", quarter, timed(w -> directSettle(residents.get(w))));
 
     StringBuilder table = new StringBuilder();
     table.append(String.format(Locale.ROOT, "| route | in flight | req/s | p50 ms | p99 ms | errors | ratio |%n"));
     table.append("| --- | ---: | ---: | ---: | ---: | ---: | --- |\n");
     double floorRate = results.get(0).perSecond();
-    Result direct = results.get(results.size() - 1);
+    Result direct = results.stream().filter(r -> r.name().contains("direct")).findFirst().orElse(null);
     for (Result r : results) {
       String ratio;
       if (r.name().startsWith("floor")) {
         ratio = "1.00 (the floor)";
-      } else if (r.name().contains("settle step")) {
+      } else if (r.name().contains("settle step") && direct != null) {
         ratio = String.format(Locale.ROOT, "+%.2f ms p50, +%.2f ms p99 over direct", r.p50() - direct.p50(),
             r.p99() - direct.p99());
       } else if (r.name().contains("direct")) {
@@ -188,6 +189,16 @@ public class Bench {
     System.out.printf(Locale.ROOT, "  %.0f/s p50 %.2f ms p99 %.2f ms errors %d%n", r.perSecond(), r.p50(), r.p99(),
         r.errors());
     return r;
+  }
+
+  static final String ONLY = System.getProperty("bench.only", "");
+
+  /** Runs a row unless -Dbench.only names other rows. */
+  static void maybe(List<Result> results, String name, int concurrency, Op op) throws Exception {
+    if (ONLY.isBlank() || java.util.Arrays.stream(ONLY.split(",")).anyMatch(w -> name.toLowerCase(Locale.ROOT)
+        .contains(w.trim().toLowerCase(Locale.ROOT)))) {
+      results.add(run(name, concurrency, op));
+    }
   }
 
   static long phase(int concurrency, Op op, int seconds, Object[] record) throws Exception {

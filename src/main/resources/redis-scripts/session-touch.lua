@@ -1,7 +1,8 @@
 -- The per-request session check: one round trip that confirms the session lives, slides its idle timeout and
--- returns what the request needs.
--- KEYS[1] session key; ARGV[1] now ms, ARGV[2] idle ms
--- Returns nil when the session is gone or past its absolute lifetime, else {account, step-up-until ms, device}
+-- returns what the request needs, including the account's profile (same hash tag as the session).
+-- KEYS[1] session key, KEYS[2] the account's profile key; ARGV[1] now ms, ARGV[2] idle ms
+-- Returns nil when the session is gone or past its absolute lifetime, else
+-- {account, step-up-until ms, device, phone, created ms, psn (or false), bound ms (or false)}
 local s = redis.call('HMGET', KEYS[1], 'acct', 'abs', 'su', 'dev')
 if not s[1] then
   return nil
@@ -12,4 +13,5 @@ if tonumber(s[2]) <= tonumber(ARGV[1]) then
 end
 redis.call('HSET', KEYS[1], 'ls', ARGV[1])
 redis.call('PEXPIRE', KEYS[1], math.min(tonumber(ARGV[2]), tonumber(s[2]) - tonumber(ARGV[1])))
-return {s[1], s[3] or '0', s[4] or ''}
+local p = redis.call('HMGET', KEYS[2], 'phone', 'createdAt', 'psn', 'boundAt')
+return {s[1], s[3] or '0', s[4] or '', p[1] or '', p[2] or '0', p[3] or false, p[4] or false}

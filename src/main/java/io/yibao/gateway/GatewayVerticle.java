@@ -91,7 +91,7 @@ final class GatewayVerticle extends VerticleBase {
 
     Idempotency idempotency = new Idempotency(redis, config.idempotency());
     InsuranceCodes insuranceCodes = new InsuranceCodes(redis, config.insuranceCode());
-    new CodeEndpoints(config.insuranceCode(), insuranceCodes, residentAccounts, faceTokens, core).register(operations);
+    new CodeEndpoints(config.insuranceCode(), insuranceCodes, faceTokens, core).register(operations);
     PharmacySettlements settlements = new PharmacySettlements(new NationalInterface(core.client("settlement"), redis),
         new SettlementRecords(redis, config.pharmacy()), config.pharmacy());
     new PosEndpoints(config.pharmacy(), insuranceCodes, new Visits(redis, config.pharmacy().visitTokenSeconds()),
@@ -103,8 +103,7 @@ final class GatewayVerticle extends VerticleBase {
     WechatPayClient channel = new WechatPayClient(core, config);
     recording = new ContributionRecording(new Outbox(vertx, redis, "collection", Outbox.Options.defaults()),
         contributionOrders, core.client("collection"));
-    new ContributionEndpoints(config.contributions(), contributionOrders, residentAccounts,
-        idempotency, channel, recording, core).register(operations);
+    new ContributionEndpoints(config.contributions(), contributionOrders, idempotency, channel, recording, core).register(operations);
     new PaymentCallbacks(new WechatPayNotifications(config.paymentChannel()), contributionOrders, recording, channel)
         .register(operations);
     Terminals terminals = new Terminals(redis, config.security().terminalSecretKey());

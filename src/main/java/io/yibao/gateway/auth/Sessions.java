@@ -84,12 +84,27 @@ public final class Sessions {
     });
   }
 
-  /** The per-request check: null when the session has ended. Slides the idle timeout. */
+  /**
+   * The per-request check: null when the session has ended. Slides the idle timeout, and brings the account's
+   * profile along in the same round trip.
+   */
   public Future<ResidentSession> touch(String accountId, String sid) {
-    return TOUCH.run(redis, List.of(sessionKey(accountId, sid)),
+    return TOUCH.run(redis, List.of(sessionKey(accountId, sid), AccountProfile.key(accountId)),
             List.of(Long.toString(System.currentTimeMillis()), Long.toString(idleMillis())))
-        .map(r -> r == null ? null : new ResidentSession(r.get(0).toString(), sid, r.get(1).toLong(),
-            r.get(2).toString()));
+        .map(r -> {
+          if (r == null) {
+            return null;
+          }
+          String account = r.get(0).toString();
+          AccountProfile profile = new AccountProfile(account, r.get(3).toString(), r.get(4).toLong(), text(r.get(5)),
+              r.get(6) == null ? 0 : r.get(6).toLong());
+          return new ResidentSession(account, sid, r.get(1).toLong(), r.get(2).toString(), profile);
+        });
+  }
+
+  /** A Lua false arrives as a null reply. */
+  private static String text(Response r) {
+    return r == null ? null : r.toString();
   }
 
   public Future<Rotation> rotate(RefreshToken presented, String newSecret) {

@@ -14,7 +14,6 @@ import io.yibao.gateway.http.ProblemCode;
 import io.yibao.gateway.http.ProblemException;
 import io.yibao.gateway.http.Responses;
 import io.yibao.gateway.identity.FaceTokens;
-import io.yibao.gateway.identity.ResidentAccounts;
 import io.yibao.gateway.identity.StepUp;
 import io.yibao.gateway.privacy.Masking;
 
@@ -34,15 +33,13 @@ public final class CodeEndpoints {
 
   private final GatewayConfig.InsuranceCode config;
   private final InsuranceCodes codes;
-  private final ResidentAccounts accounts;
   private final FaceTokens faceTokens;
   private final CoreClient registry;
 
-  public CodeEndpoints(GatewayConfig.InsuranceCode config, InsuranceCodes codes, ResidentAccounts accounts,
+  public CodeEndpoints(GatewayConfig.InsuranceCode config, InsuranceCodes codes,
                        FaceTokens faceTokens, CoreClients core) {
     this.config = config;
     this.codes = codes;
-    this.accounts = accounts;
     this.faceTokens = faceTokens;
     this.registry = core.client("registry");
   }
@@ -57,15 +54,10 @@ public final class CodeEndpoints {
         .on("getCodeImage", this::image);
   }
 
-  /** The bound person of the account, or 403 REAL_NAME_REQUIRED. */
-  private Future<String> boundPerson(ResidentSession s) {
-    return accounts.profile(s.accountId()).compose(p -> p.bound() ? Future.succeededFuture(p.psnNo())
-        : Future.failedFuture(new ProblemException(ProblemCode.REAL_NAME_REQUIRED, null)));
-  }
 
   /** The bound person, whose code this account activated; 403 otherwise. */
   private Future<String> activatedPerson(ResidentSession s) {
-    return boundPerson(s).compose(psnNo -> codes.activatedPerson(s.accountId()).compose(active -> psnNo.equals(active)
+    return s.boundPerson().compose(psnNo -> codes.activatedPerson(s.accountId()).compose(active -> psnNo.equals(active)
         ? Future.succeededFuture(psnNo)
         : Future.failedFuture(new ProblemException(ProblemCode.CODE_NOT_ACTIVATED,
             "POST /api/v1/insurance-code/activation with a face token first"))));
@@ -73,7 +65,7 @@ public final class CodeEndpoints {
 
   private void getActivation(RoutingContext rc) {
     ResidentSession s = ResidentSession.of(rc);
-    boundPerson(s).compose(psnNo -> codes.activation(s.accountId()).map(a -> {
+    s.boundPerson().compose(psnNo -> codes.activation(s.accountId()).map(a -> {
       boolean active = a != null && psnNo.equals(a.getString("psnNo"));
       return new JsonObject().put("activated", active).put("psnNo", psnNo)
           .put("activatedAt", active ? time(a.getLong("at")) : null);
@@ -84,7 +76,7 @@ public final class CodeEndpoints {
   private void activate(RoutingContext rc) {
     ResidentSession s = ResidentSession.of(rc);
     String faceToken = rc.body().asJsonObject().getString("faceToken");
-    boundPerson(s).compose(psnNo -> faceTokens.verify(faceToken, psnNo)
+    s.boundPerson().compose(psnNo -> faceTokens.verify(faceToken, psnNo)
             .compose(x -> codes.activate(s.accountId(), psnNo))
             .map(x -> new JsonObject().put("activated", true).put("psnNo", psnNo)
                 .put("activatedAt", time(System.currentTimeMillis()))))

@@ -16,7 +16,6 @@ import io.yibao.gateway.http.ProblemCode;
 import io.yibao.gateway.http.ProblemException;
 import io.yibao.gateway.http.Responses;
 import io.yibao.gateway.idempotency.Idempotency;
-import io.yibao.gateway.identity.ResidentAccounts;
 import io.yibao.gateway.identity.StepUp;
 import io.yibao.gateway.payment.WechatPayClient;
 import io.yibao.gateway.privacy.Masking;
@@ -37,7 +36,6 @@ public final class ContributionEndpoints {
 
   private final GatewayConfig.Contributions config;
   private final ContributionOrders orders;
-  private final ResidentAccounts accounts;
   private final Idempotency idempotency;
   private final WechatPayClient channel;
   private final ContributionRecording recording;
@@ -45,12 +43,11 @@ public final class ContributionEndpoints {
   private final CoreClient collection;
   private final CoreClient personalAccounts;
 
-  public ContributionEndpoints(GatewayConfig.Contributions config, ContributionOrders orders, ResidentAccounts accounts,
+  public ContributionEndpoints(GatewayConfig.Contributions config, ContributionOrders orders,
                                Idempotency idempotency, WechatPayClient channel, ContributionRecording recording,
                                CoreClients core) {
     this.config = config;
     this.orders = orders;
-    this.accounts = accounts;
     this.idempotency = idempotency;
     this.channel = channel;
     this.recording = recording;
@@ -71,11 +68,6 @@ public final class ContributionEndpoints {
     return LocalDate.now(ContributionOrders.SHANGHAI);
   }
 
-  /** The bound person, or 403 REAL_NAME_REQUIRED. */
-  private Future<String> self(ResidentSession s) {
-    return accounts.profile(s.accountId()).compose(p -> p.bound() ? Future.succeededFuture(p.psnNo())
-        : Future.failedFuture(new ProblemException(ProblemCode.REAL_NAME_REQUIRED, null)));
-  }
 
   /** Self and the household's close relatives: psn → {name, relation (null for self), insuType, birthDate}. */
   private Future<Map<String, JsonObject>> payable(String self) {
@@ -101,7 +93,7 @@ public final class ContributionEndpoints {
     int year = Integer.parseInt(rc.queryParams().get("year"));
     LocalDate today = today();
     boolean open = config.inWindow(year, today);
-    self(s).compose(this::payable).compose(people -> {
+    s.boundPerson().compose(this::payable).compose(people -> {
       List<Future<JsonObject>> rows = new ArrayList<>();
       people.forEach((psnNo, p) -> rows.add(option(psnNo, p, year, today, open)));
       return Future.all(rows).map(x -> {
@@ -169,7 +161,7 @@ public final class ContributionEndpoints {
     List<String> psnNos = new ArrayList<>(new java.util.LinkedHashSet<>(
         body.getJsonArray("psnNos").stream().map(String::valueOf).toList()));
     Future<Void> allowed = "PERSONAL_ACCOUNT".equals(method) ? StepUp.require(s) : Future.succeededFuture();
-    return allowed.compose(x -> self(s)).compose(self -> payable(self).compose(people -> {
+    return allowed.compose(x -> s.boundPerson()).compose(self -> payable(self).compose(people -> {
       for (String p : psnNos) {
         if (!people.containsKey(p)) {
           return Future.failedFuture(new ProblemException(ProblemCode.NOT_A_FAMILY_MEMBER, null, "psnNos", Map.of()));

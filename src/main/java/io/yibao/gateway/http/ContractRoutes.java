@@ -7,8 +7,10 @@ import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Path;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,9 +31,21 @@ public final class ContractRoutes {
   private static final Pattern PARAM = Pattern.compile("\\{[^}/]+}");
 
   private final List<Entry> entries;
+  /** Literal paths by method and path: most requests are answered by one hash lookup instead of a regex scan. */
+  private final Map<String, Entry> literal = new HashMap<>();
+  private final List<Entry> templated;
 
   private ContractRoutes(List<Entry> entries) {
     this.entries = entries;
+    List<Entry> withParams = new ArrayList<>();
+    for (Entry e : entries) {
+      if (e.template().indexOf('{') < 0) {
+        literal.putIfAbsent(e.method().name() + ' ' + e.template(), e);
+      } else {
+        withParams.add(e);
+      }
+    }
+    this.templated = List.copyOf(withParams);
   }
 
   public static ContractRoutes of(OpenAPIContract contract, int defaultBodyLimitBytes) {
@@ -63,7 +77,11 @@ public final class ContractRoutes {
   }
 
   public Entry match(HttpMethod method, String path) {
-    for (Entry e : entries) {
+    Entry exact = literal.get(method.name() + ' ' + path);
+    if (exact != null) {
+      return exact;
+    }
+    for (Entry e : templated) {
       if (e.method().equals(method) && e.pattern().matcher(path).matches()) {
         return e;
       }

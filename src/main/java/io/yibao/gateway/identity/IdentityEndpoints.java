@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.yibao.gateway.auth.AccessTokens;
 import io.yibao.gateway.auth.RefreshToken;
+import io.yibao.gateway.auth.AccountProfile;
 import io.yibao.gateway.auth.ResidentSession;
 import io.yibao.gateway.auth.Secrets;
 import io.yibao.gateway.auth.Sessions;
@@ -187,22 +188,23 @@ public final class IdentityEndpoints {
 
   private void me(RoutingContext rc) {
     ResidentSession s = ResidentSession.of(rc);
-    accounts.profile(s.accountId()).compose(profile -> {
-      JsonObject me = new JsonObject()
-          .put("accountId", s.accountId())
-          .put("mobile", Masking.mobile(profile.phone()))
-          .put("createdAt", time(profile.createdMillis()))
-          .put("realNameBound", profile.bound())
-          .put("stepUpUntil", s.stepUpUntilMillis() > System.currentTimeMillis() ? time(s.stepUpUntilMillis()) : null);
-      if (!profile.bound()) {
-        return Future.succeededFuture(me);
-      }
-      String copyKey = RedisKeys.key("acct:" + s.accountId(), "stale", "me-person");
-      return staleCopies.read(copyKey, () -> person(profile.psnNo())).map(read -> me
-          .put("person", read.data())
-          .put("stale", read.stale())
-          .put("asOf", read.asOf().atZone(SHANGHAI).toOffsetDateTime().toString()));
-    }).onComplete(r -> Responses.reply(rc, 200, r));
+    AccountProfile profile = s.profile();
+    JsonObject me = new JsonObject()
+        .put("accountId", s.accountId())
+        .put("mobile", Masking.mobile(profile.phone()))
+        .put("createdAt", time(profile.createdMillis()))
+        .put("realNameBound", profile.bound())
+        .put("stepUpUntil", s.stepUpUntilMillis() > System.currentTimeMillis() ? time(s.stepUpUntilMillis()) : null);
+    if (!profile.bound()) {
+      Responses.json(rc, 200, me);
+      return;
+    }
+    String copyKey = RedisKeys.key("acct:" + s.accountId(), "stale", "me-person");
+    staleCopies.read(copyKey, () -> person(profile.psnNo())).map(read -> me
+        .put("person", read.data())
+        .put("stale", read.stale())
+        .put("asOf", read.asOf().atZone(SHANGHAI).toOffsetDateTime().toString()))
+        .onComplete(r -> Responses.reply(rc, 200, r));
   }
 
   /** The insured person as the resident may see it: masked, with the personal-account balance for employees. */
@@ -274,8 +276,7 @@ public final class IdentityEndpoints {
   private void unbindRealName(RoutingContext rc) {
     ResidentSession s = ResidentSession.of(rc);
     StepUp.require(s)
-        .compose(x -> accounts.profile(s.accountId()))
-        .compose(profile -> profile.bound() ? accounts.unbind(s.accountId(), profile.psnNo())
+        .compose(x -> s.profile().bound() ? accounts.unbind(s.accountId(), s.profile().psnNo())
             : Future.failedFuture(new ProblemException(ProblemCode.REAL_NAME_REQUIRED, "Nothing is bound")))
         .onComplete(r -> Responses.noContent(rc, r));
   }
@@ -284,8 +285,7 @@ public final class IdentityEndpoints {
 
   private void requestStepUpCode(RoutingContext rc) {
     ResidentSession s = ResidentSession.of(rc);
-    accounts.profile(s.accountId())
-        .compose(profile -> codes.send(OneTimeCodes.Purpose.STEP_UP, profile.phone(), clientAddress.of(rc.request())))
+    codes.send(OneTimeCodes.Purpose.STEP_UP, s.profile().phone(), clientAddress.of(rc.request()))
         .onComplete(r -> {
           if (r.failed()) {
             Responses.fail(rc, r.cause());
@@ -304,15 +304,17 @@ public final class IdentityEndpoints {
       rc.fail(ProblemException.invalidField("faceToken", "Send exactly one of faceToken and otp"));
       return;
     }
-    accounts.profile(s.accountId()).compose(profile -> {
-      if (faceToken != null) {
-        return profile.bound() ? faceTokens.verify(faceToken, profile.psnNo())
-            : Future.failedFuture(new ProblemException(ProblemCode.REAL_NAME_REQUIRED, "Face verification needs a bound person"));
-      }
-      return codes.check(OneTimeCodes.Purpose.STEP_UP, profile.phone(), otp).compose(check -> check == OneTimeCodes.Check.OK
+    AccountProfile profile = s.profile();
+    Future<Void> proven;
+    if (faceToken != null) {
+      proven = profile.bound() ? faceTokens.verify(faceToken, profile.psnNo())
+          : Future.failedFuture(new ProblemException(ProblemCode.REAL_NAME_REQUIRED, "Face verification needs a bound person"));
+    } else {
+      proven = codes.check(OneTimeCodes.Purpose.STEP_UP, profile.phone(), otp).compose(check -> check == OneTimeCodes.Check.OK
           ? Future.<Void>succeededFuture()
           : Future.failedFuture(new ProblemException(ProblemCode.OTP_INVALID, null, "otp", Map.of())));
-    }).compose(x -> sessions.stepUp(s.accountId(), s.sessionId()))
+    }
+    proven.compose(x -> sessions.stepUp(s.accountId(), s.sessionId()))
         .onComplete(r -> Responses.reply(rc, 200, r.map(until -> new JsonObject().put("stepUpUntil", time(until)))));
   }
 

@@ -3,6 +3,7 @@ package io.yibao.gateway.identity;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
+import io.yibao.gateway.auth.AccountProfile;
 import io.yibao.gateway.auth.Secrets;
 import io.yibao.gateway.privacy.Pseudonyms;
 import io.yibao.gateway.redis.RedisKeys;
@@ -22,13 +23,6 @@ import java.util.List;
  */
 public final class ResidentAccounts {
 
-  /** An account's stored profile. {@code psnNo} is null until real-name binding. */
-  public record Profile(String accountId, String phone, long createdMillis, String psnNo, long boundMillis) {
-    public boolean bound() {
-      return psnNo != null;
-    }
-  }
-
   /** Outcome of a binding attempt. {@code previousAccount} is who held the person before (or null). */
   public record Binding(boolean bound, String previousAccount) {
   }
@@ -46,7 +40,7 @@ public final class ResidentAccounts {
   }
 
   private static String profileKey(String accountId) {
-    return RedisKeys.key("acct:" + accountId, "account", "profile");
+    return AccountProfile.key(accountId);
   }
 
   private String bindingKey(String psnNo) {
@@ -64,9 +58,10 @@ public final class ResidentAccounts {
     });
   }
 
-  public Future<Profile> profile(String accountId) {
+  /** The profile as it is now (a request's own session carries it as of the request's start). */
+  public Future<AccountProfile> profile(String accountId) {
     return redis.send(Command.HMGET, profileKey(accountId), "phone", "createdAt", "psn", "boundAt")
-        .map(r -> new Profile(accountId, str(r, 0), num(r, 1), str(r, 2), num(r, 3)));
+        .map(r -> new AccountProfile(accountId, str(r, 0), num(r, 1), str(r, 2), num(r, 3)));
   }
 
   /**

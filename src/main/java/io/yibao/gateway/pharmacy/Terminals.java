@@ -1,5 +1,7 @@
 package io.yibao.gateway.pharmacy;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
@@ -16,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -74,13 +75,10 @@ public final class Terminals {
   record Registered(Terminal terminal, SecretKeySpec key, boolean disabled) {
   }
 
-  private record Cached(Registered registered, long expiresAtNanos) {
-  }
-
   private final RedisStore redis;
   private final TerminalSecretCipher cipher;
-  private final long cacheTtlNanos;
-  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+  /** Null when caching is off. */
+  private final Cache<String, Registered> cache;
 
   public Terminals(RedisStore redis, byte[] terminalSecretKey) {
     this(redis, terminalSecretKey, CACHE_TTL);
@@ -90,7 +88,8 @@ public final class Terminals {
   public Terminals(RedisStore redis, byte[] terminalSecretKey, Duration cacheTtl) {
     this.redis = redis;
     this.cipher = new TerminalSecretCipher(terminalSecretKey);
-    this.cacheTtlNanos = cacheTtl.toNanos();
+    this.cache = cacheTtl.isZero() ? null
+        : Caffeine.newBuilder().maximumSize(MAX_CACHED).expireAfterWrite(cacheTtl).build();
   }
 
   public static boolean validTerminalId(String terminalId) {
@@ -138,7 +137,7 @@ public final class Terminals {
     }
     return DISABLE.run(redis, List.of(recordKey(terminalId)), List.of())
         .map(r -> r.toInteger() == 1)
-        .onComplete(r -> cache.remove(terminalId));
+        .onComplete(r -> forget(terminalId));
   }
 
   /**
@@ -177,7 +176,7 @@ public final class Terminals {
         "createdAt", Long.toString(System.currentTimeMillis()),
         "disabled", "0");
     return REGISTER.run(redis, List.of(recordKey(terminalId)), args).compose(r -> {
-      cache.remove(terminalId);
+      forget(terminalId);
       return r.toInteger() == 1 ? Future.<Void>succeededFuture()
           : Future.failedFuture(new TerminalExistsException(terminalId));
     });
@@ -185,18 +184,15 @@ public final class Terminals {
 
   /** The terminal for verifying a request: from this instance's cache, else one HMGET. Null when unknown. */
   Future<Registered> lookup(String terminalId) {
-    long now = System.nanoTime();
-    Cached cached = cache.get(terminalId);
-    if (cached != null && now - cached.expiresAtNanos() < 0) {
-      return Future.succeededFuture(cached.registered());
+    Registered cached = cache == null ? null : cache.getIfPresent(terminalId);
+    if (cached != null) {
+      return Future.succeededFuture(cached);
     }
     return redis.send(Command.HMGET, recordKey(terminalId), "fixmedins", "secretEnc", "disabled")
         .map(r -> {
           Registered registered = parse(terminalId, r);
-          if (registered == null) {
-            cache.remove(terminalId);
-          } else if (cacheTtlNanos > 0) {
-            remember(terminalId, new Cached(registered, System.nanoTime() + cacheTtlNanos));
+          if (registered != null && cache != null) {
+            cache.put(terminalId, registered);
           }
           return registered;
         });
@@ -223,14 +219,9 @@ public final class Terminals {
     return new Registered(terminal, TerminalSignature.key(secret), disabled);
   }
 
-  private void remember(String terminalId, Cached entry) {
-    if (cache.size() >= MAX_CACHED) {
-      long now = System.nanoTime();
-      cache.values().removeIf(c -> now - c.expiresAtNanos() >= 0);
-      if (cache.size() >= MAX_CACHED) {
-        cache.clear();
-      }
+  private void forget(String terminalId) {
+    if (cache != null) {
+      cache.invalidate(terminalId);
     }
-    cache.put(terminalId, entry);
   }
 }

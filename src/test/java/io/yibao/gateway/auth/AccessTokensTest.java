@@ -1,0 +1,88 @@
+package io.yibao.gateway.auth;
+
+import io.yibao.gateway.config.GatewayConfig.TokenKeys;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** Verification, including the repeat of a token this instance verified before (the remembered path). */
+class AccessTokensTest {
+
+  static final TokenKeys KEYS = new TokenKeys("k2", Map.of(
+      "k1", "DEMO-ONLY-access-token-key-one-0123456789abcdef",
+      "k2", "DEMO-ONLY-access-token-key-two-0123456789abcdef"));
+
+  /** A clock the test moves. */
+  static final class MovableClock extends Clock {
+    Instant now = Instant.parse("2026-12-01T10:00:00Z");
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  @Test
+  void aTokenVerifiesAgainAndAgainUntilItExpiresAlsoWhenRemembered() {
+    MovableClock clock = new MovableClock();
+    AccessTokens tokens = new AccessTokens(KEYS, "resident", 900, clock);
+    String token = tokens.issue("A123", "S456");
+    AccessTokens.Verified first = tokens.verify(token);
+    assertNotNull(first);
+    assertEquals("A123", first.subject());
+    assertEquals("S456", first.sessionId());
+    assertEquals(first, tokens.verify(token), "the repeat answers the same");
+
+    clock.now = clock.now.plus(Duration.ofSeconds(900 + 4));
+    assertNotNull(tokens.verify(token), "within the 5 s clock skew");
+    clock.now = clock.now.plus(Duration.ofSeconds(2));
+    assertNull(tokens.verify(token), "expired, although it was verified before");
+
+    // A fresh instance (nothing remembered) agrees: the remembered path is no more lenient than jjwt's.
+    AccessTokens other = new AccessTokens(KEYS, "resident", 900, clock);
+    assertNull(other.verify(token));
+  }
+
+  @Test
+  void aTamperedTokenFailsEvenRightAfterTheGenuineOneVerified() {
+    AccessTokens tokens = new AccessTokens(KEYS, "resident", 900, new MovableClock());
+    String token = tokens.issue("A123", "S456");
+    assertNotNull(tokens.verify(token));
+    String[] parts = token.split("\\.");
+    String otherPayload = tokens.issue("A999", "S456").split("\\.")[1];
+    assertNull(tokens.verify(parts[0] + "." + otherPayload + "." + parts[2]), "payload swapped");
+    char last = parts[2].charAt(parts[2].length() - 2);
+    String flipped = parts[2].substring(0, parts[2].length() - 2) + (last == 'A' ? 'B' : 'A')
+        + parts[2].charAt(parts[2].length() - 1);
+    assertNull(tokens.verify(parts[0] + "." + parts[1] + "." + flipped), "signature altered");
+    assertNull(tokens.verify(token + " "), "not the same text");
+  }
+
+  @Test
+  void anotherAudienceOrAnUnknownKeyIsRefused() {
+    MovableClock clock = new MovableClock();
+    String staff = new AccessTokens(KEYS, "staff", 900, clock).issue("A123", "S456");
+    assertNull(new AccessTokens(KEYS, "resident", 900, clock).verify(staff));
+    String retired = new AccessTokens(new TokenKeys("k0", Map.of("k0", "DEMO-ONLY-retired-key-0123456789abcdef-xyz")),
+        "resident", 900, clock).issue("A123", "S456");
+    assertNull(new AccessTokens(KEYS, "resident", 900, clock).verify(retired));
+  }
+}
