@@ -12,15 +12,16 @@ import java.time.Duration;
  * WECHAT_PAY order for themselves for next year (Idempotency-Key), pay at the sandbox's channel
  * (POST {sandbox}/_sandbox/pay/{prepayId}/confirm; the channel then notifies the gateway), and poll the order
  * every {@code pollMs} until it is RECORDED (at most {@code maxPolls} times); a last GET named "contribution order recorded" fails when it is not RECORDED.
- * One order per user: the load is the arrival rate.
+ * One order per user: the load is the arrival rate, users over rampSeconds.
  *
- * <p>Properties: users (40), rampSeconds (30), pollMs (500), maxPolls (60), firstIndex (40000), p99Ms (1000),
- * maxFailedPct (1), gateway, sandbox.
+ * <p>Properties: users (40), rampSeconds (30; when it is not given, {@code -Dduration} is taken for it, so
+ * run.sh's usual {@code -Dusers=.. -Dduration=..} means something here too), pollMs (500), maxPolls (60),
+ * firstIndex (40000), p99Ms (1000), maxFailedPct (1), gateway, sandbox.
  */
 public class ContributionDeadlineSimulation extends Simulation {
 
   static final int USERS = Yb.intProp("users", 40);
-  static final Duration RAMP = Yb.seconds("rampSeconds", 30);
+  static final Duration RAMP = Yb.seconds("rampSeconds", Yb.intProp("duration", 30));
   static final Duration POLL = Yb.millis("pollMs", 500);
   static final int MAX_POLLS = Yb.intProp("maxPolls", 60);
   static final int YEAR = Yb.nextYear();

@@ -198,6 +198,11 @@ final class Yb {
 
   /** A signed POST with the body prepared by {@link #sign}. */
   static HttpRequestActionBuilder posPost(String name, String path) {
+    return posPost(s -> name, path);
+  }
+
+  /** The same, named per request (the name is evaluated when the request is sent). */
+  static HttpRequestActionBuilder posPost(java.util.function.Function<Session, String> name, String path) {
     return http(name).post(path)
         .header("X-Terminal-Id", "#{posTerminal}")
         .header("X-Timestamp", "#{posTs}")
@@ -233,28 +238,23 @@ final class Yb {
   }
 
   /**
-   * Settle while the core may be down: 201 SETTLED, 202 PENDING, 503 CORE_UNAVAILABLE, and — what the gateway
-   * answers while the settlement breaker is open (PharmacySettlements.send: nothing was sent, so the record is
-   * FAILED) — 422 SETTLEMENT_REFUSED with detail "settlement system unavailable" are expected; any other 422 is not.
+   * A settle request (not yet checked for status) named by {@code name}, so that one simulation can tell apart
+   * the settles sent while the core is healthy, hanging or recovering; saves "settleHttp", "settleStatus",
+   * "settleProblem". The body and signature come from {@link #sign}, the key from the session's "idemKey".
    */
-  static ChainBuilder settleDegraded() {
-    return settle(settleRequest()
-        .check(status().in(201, 202, 422, 503))
-        .checkIf((response, session) -> response.status().code() == 422)
-        .then(jsonPath("$.detail").is(BREAKER_OPEN_DETAIL)));
-  }
-
-  static final String BREAKER_OPEN_DETAIL = "settlement system unavailable";
-
-  private static HttpRequestActionBuilder settleRequest() {
-    return posPost("pos: settle", "/pos/v1/settlements")
+  static HttpRequestActionBuilder settleRequest(java.util.function.Function<Session, String> name) {
+    return posPost(name, "/pos/v1/settlements")
         .header("Idempotency-Key", "#{idemKey}")
         .check(status().saveAs("settleHttp"))
         .check(jsonPath("$.code").optional().saveAs("settleProblem"))
         .check(jsonPath("$.status").optional().saveAs("settleStatus"));
   }
 
-  private static ChainBuilder settle(HttpRequestActionBuilder request) {
+  private static HttpRequestActionBuilder settleRequest() {
+    return settleRequest(s -> "pos: settle");
+  }
+
+  static ChainBuilder settle(HttpRequestActionBuilder request) {
     return exec(s -> sign(s, "POST", "/pos/v1/settlements", purchase(s)).set("idemKey", idempotencyKey())
             .remove("settleProblem").remove("settleStatus"))
         .exec(request);
