@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -22,7 +23,8 @@ import java.util.stream.Collectors;
  * the handlers must match exactly, or the gateway refuses to start.
  *
  * <p>Before any operation, in order: trace id, access log, request timeout, security headers, CORS, operation
- * lookup, the caller-supplied guards (rate limits), then the body (within the operation's limit).
+ * lookup, the caller-supplied guards (rate limits), then the body (within the operation's limit); on the
+ * operation's route, its security scheme and then the contract's validation ({@link ContractValidation}).
  */
 public final class GatewayRouter {
 
@@ -50,7 +52,9 @@ public final class GatewayRouter {
     ContractRoutes routes = ContractRoutes.of(contract, settings.bodyLimitBytes());
     FailureHandler failures = new FailureHandler(routes);
 
-    RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    RequestExtractor extractor = RequestExtractor.withBodyHandler();
+    RouterBuilder builder = RouterBuilder.create(vertx, contract, extractor);
+    ContractValidation validation = new ContractValidation(vertx, contract, extractor);
     // Vert.x Web orders handler kinds on a route: platform, then security policy, then the rest.
     builder.rootHandler(new RequestIds());
     builder.rootHandler(new AccessLog());
@@ -78,7 +82,10 @@ public final class GatewayRouter {
         throw new IllegalArgumentException("unsupported handler type for security scheme " + scheme);
       }
     });
-    operations.handlers().forEach((operationId, handler) -> builder.getRoute(operationId).addHandler(handler));
+    operations.handlers().forEach((operationId, handler) -> {
+      OpenAPIRoute route = builder.getRoute(operationId).setDoValidation(false);
+      route.addHandler(validation.handler(route.getOperation())).addHandler(handler);
+    });
 
     Router router = builder.createRouter();
     router.route().failureHandler(failures);

@@ -1,0 +1,236 @@
+package io.yibao.gateway.http;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.file.FileSystem;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.handler.InputTrustHandler;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.json.schema.Draft;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.SchemaRepository;
+import io.vertx.json.schema.Validator;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.OpenAPIVersion;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.contract.Parameter;
+import io.vertx.openapi.contract.Path;
+import io.vertx.openapi.contract.SecurityRequirement;
+import io.vertx.openapi.contract.SecurityScheme;
+import io.vertx.openapi.contract.Server;
+import io.vertx.openapi.validation.RequestParameter;
+import io.vertx.openapi.validation.ValidatableRequest;
+import io.vertx.openapi.validation.ValidatedRequest;
+import io.vertx.openapi.validation.ValidatorException;
+import io.vertx.openapi.validation.impl.RequestValidatorImpl;
+import io.vertx.openapi.validation.impl.ValidatedRequestImpl;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The contract's request validation, run on the event loop. Same checks and same errors as the router's own, which
+ * (vertx-openapi 5.0) sends every request through {@code executeBlocking} to a worker thread and compiles a fresh
+ * JSON-schema validator for every parameter and body it checks: on the settle path JFR found the workers busy
+ * mostly in {@code SchemaValidatorImpl.<init>}, and each request paid two thread hand-offs. Here the library's own
+ * per-parameter and per-body validation is reused, each schema's validator is compiled once, and the check runs in
+ * line (bodies are bounded by {@link BodyLimits} before they get here). {@link GatewayRouter} turns the router's
+ * validation off and puts {@link #handler} first on every operation.
+ */
+final class ContractValidation {
+
+  private final RequestExtractor extractor;
+  private final InLineValidator validator;
+
+  ContractValidation(Vertx vertx, OpenAPIContract contract, RequestExtractor extractor) {
+    this.extractor = extractor;
+    this.validator = new InLineValidator(vertx, new ValidatorPerSchema(contract));
+  }
+
+  /** Validates the request against {@code operation}; a violation fails the request with 400, as the router does. */
+  InputTrustHandler handler(Operation operation) {
+    return rc -> extractor.extractValidatableRequest(rc, operation)
+        .compose(request -> validator.validate(request, operation.getOperationId()))
+        .onSuccess(validated -> {
+          rc.put(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST, validated);
+          rc.next();
+        })
+        .onFailure(failure -> rc.fail(failure instanceof ValidatorException
+            ? new HttpException(400, failure.getMessage(), failure) : failure));
+  }
+
+  /** The library's validator, minus the worker-thread hop: parameters, then the body, in the calling thread. */
+  static final class InLineValidator extends RequestValidatorImpl {
+
+    InLineValidator(Vertx vertx, OpenAPIContract contract) {
+      super(vertx, contract);
+    }
+
+    @Override
+    public Future<ValidatedRequest> validate(ValidatableRequest request, String operationId) {
+      Operation operation = contract.operation(operationId);
+      if (operation == null) {
+        return Future.failedFuture(ValidatorException.createOperationIdInvalid(operationId));
+      }
+      try {
+        Map<String, RequestParameter> cookies = new HashMap<>();
+        Map<String, RequestParameter> headers = new HashMap<>();
+        Map<String, RequestParameter> path = new HashMap<>();
+        Map<String, RequestParameter> query = new HashMap<>();
+        for (Parameter p : operation.getParameters()) {
+          switch (p.getIn()) {
+            case COOKIE -> cookies.put(p.getName(), validateParameter(p, request.getCookies().get(p.getName())));
+            case HEADER -> headers.put(p.getName(), validateParameter(p, request.getHeaders().get(p.getName())));
+            case PATH -> path.put(p.getName(), validateParameter(p, request.getPathParameters().get(p.getName())));
+            case QUERY -> query.put(p.getName(), validateParameter(p, request.getQuery().get(p.getName())));
+            default -> { }
+          }
+        }
+        RequestParameter body = validateBody(operation.getRequestBody(), request);
+        return Future.succeededFuture(new ValidatedRequestImpl(cookies, headers, path, query, body));
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
+    }
+  }
+
+  /** The contract, whose schema repository compiles each schema's validator once (schemas are kept by identity). */
+  static final class ValidatorPerSchema implements OpenAPIContract {
+
+    private final OpenAPIContract contract;
+    private final SchemaRepository repository;
+
+    ValidatorPerSchema(OpenAPIContract contract) {
+      this.contract = contract;
+      this.repository = new CompiledOnce(contract.getSchemaRepository());
+    }
+
+    @Override
+    public SchemaRepository getSchemaRepository() {
+      return repository;
+    }
+
+    @Override
+    public Operation operation(String operationId) {
+      return contract.operation(operationId);
+    }
+
+    @Override
+    public List<Operation> operations() {
+      return contract.operations();
+    }
+
+    @Override
+    public List<Path> getPaths() {
+      return contract.getPaths();
+    }
+
+    @Override
+    public JsonObject getRawContract() {
+      return contract.getRawContract();
+    }
+
+    @Override
+    public OpenAPIVersion getVersion() {
+      return contract.getVersion();
+    }
+
+    @Override
+    public List<Server> getServers() {
+      return contract.getServers();
+    }
+
+    @Override
+    public Path findPath(String urlPath) {
+      return contract.findPath(urlPath);
+    }
+
+    @Override
+    public Operation findOperation(String urlPath, HttpMethod method) {
+      return contract.findOperation(urlPath, method);
+    }
+
+    @Override
+    public List<SecurityRequirement> getSecurityRequirements() {
+      return contract.getSecurityRequirements();
+    }
+
+    @Override
+    public SecurityScheme securityScheme(String name) {
+      return contract.securityScheme(name);
+    }
+  }
+
+  /** A schema repository that keeps the validator it compiled for each schema (weak keys compare by identity). */
+  static final class CompiledOnce implements SchemaRepository {
+
+    private final SchemaRepository repository;
+    private final Cache<JsonSchema, Validator> validators = Caffeine.newBuilder().weakKeys().build();
+
+    CompiledOnce(SchemaRepository repository) {
+      this.repository = repository;
+    }
+
+    @Override
+    public Validator validator(JsonSchema schema) {
+      return validators.get(schema, repository::validator);
+    }
+
+    @Override
+    public SchemaRepository dereference(JsonSchema schema) {
+      repository.dereference(schema);
+      return this;
+    }
+
+    @Override
+    public SchemaRepository dereference(String uri, JsonSchema schema) {
+      repository.dereference(uri, schema);
+      return this;
+    }
+
+    @Override
+    public SchemaRepository preloadMetaSchema(FileSystem fs) {
+      repository.preloadMetaSchema(fs);
+      return this;
+    }
+
+    @Override
+    public SchemaRepository preloadMetaSchema(FileSystem fs, Draft draft) {
+      repository.preloadMetaSchema(fs, draft);
+      return this;
+    }
+
+    @Override
+    public Validator validator(String ref) {
+      return repository.validator(ref);
+    }
+
+    @Override
+    public Validator validator(String ref, JsonSchemaOptions options) {
+      return repository.validator(ref, options);
+    }
+
+    @Override
+    public Validator validator(JsonSchema schema, JsonSchemaOptions options, boolean dereference) {
+      return repository.validator(schema, options, dereference);
+    }
+
+    @Override
+    public JsonObject resolve(JsonObject schema) {
+      return repository.resolve(schema);
+    }
+
+    @Override
+    public JsonSchema find(String uri) {
+      return repository.find(uri);
+    }
+  }
+}
