@@ -38,6 +38,8 @@ import io.yibao.gateway.core.CoreClients;
 import io.yibao.gateway.http.ClientAddress;
 import io.yibao.gateway.http.GatewayRouter;
 import io.yibao.gateway.http.Operations;
+import io.yibao.gateway.http.ProblemCode;
+import io.yibao.gateway.http.ProblemException;
 import io.yibao.gateway.ops.OpsEndpoints;
 import io.yibao.gateway.ops.ReadinessCheck;
 import io.yibao.gateway.ratelimit.ClientAddressLimit;
@@ -125,13 +127,24 @@ final class GatewayVerticle extends VerticleBase {
     });
   }
 
-  /** Demo mode only: the demo pharmacy's terminals exist with the demo secret, as the personas say. */
+  /**
+   * Demo mode only: the demo pharmacy's terminals exist with the demo secret, as the personas say. Retried a few
+   * times: a demo starting on a busy machine may see its first Redis commands time out.
+   */
   private Future<Void> registerDemoTerminals(Terminals terminals) {
     if (config.production()) {
       return Future.succeededFuture();
     }
+    return registerDemoTerminals(terminals, 5);
+  }
+
+  private Future<Void> registerDemoTerminals(Terminals terminals, int attemptsLeft) {
     return terminals.registerDemoTerminals(config.pharmacy().demoTerminals(), config.pharmacy().demoTerminalSecret())
-        .mapEmpty();
+        .<Void>mapEmpty()
+        .recover(failure -> failure instanceof ProblemException p && p.code() == ProblemCode.REDIS_UNAVAILABLE
+            && attemptsLeft > 1
+            ? vertx.timer(1, java.util.concurrent.TimeUnit.SECONDS).compose(x -> registerDemoTerminals(terminals, attemptsLeft - 1))
+            : Future.failedFuture(failure));
   }
 
   private Operations operations() {

@@ -46,4 +46,10 @@ public class ProblemException extends RuntimeException {
   public Map<String, String> headers() {
     return headers;
   }
+
+  /** The code, so that a problem reaching a log or the console (a failed start) says which. */
+  @Override
+  public String toString() {
+    return "ProblemException[" + code + "]" + (getMessage() == null ? "" : ": " + getMessage());
+  }
 }
