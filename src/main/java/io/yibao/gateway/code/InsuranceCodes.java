@@ -109,9 +109,8 @@ public final class InsuranceCodes {
     String code = newCode();
     long now = System.currentTimeMillis();
     String key = liveKey(code);
-    return redis.send(Command.HSET, key, "acct", accountId, "sid", sessionId, "dev", deviceId, "psn", psnNo,
-            "issued", now)
-        .compose(x -> redis.send(Command.PEXPIRE, key, ttlMillis()))
+    return redis.writeWithTtl(Command.HSET, key, ttlMillis(), "acct", accountId, "sid", sessionId, "dev", deviceId,
+            "psn", psnNo, "issued", now)
         .compose(x -> SWAP.run(redis, List.of(currentKey(accountId)),
             List.of(psnNo + "|" + deviceId, code, Long.toString(ttlMillis()))))
         // Two steps because the old code lives in its own slot: for one round trip both work, then the old dies.

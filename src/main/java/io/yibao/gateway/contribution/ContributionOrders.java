@@ -35,7 +35,7 @@ public final class ContributionOrders {
   static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
   static final long KEEP_MILLIS = 400L * 86_400_000L;
   private static final RedisScript RELEASE = RedisScript.load("compare-and-delete.lua");
-  private static final RedisScript TRANSITION = RedisScript.load("settlement-transition.lua");
+  private static final RedisScript TRANSITION = RedisScript.load("status-transition.lua");
 
   private final RedisStore redis;
   private final Pseudonyms pseudonyms;
@@ -86,12 +86,8 @@ public final class ContributionOrders {
 
   public Future<Void> create(Map<String, String> fields) {
     String id = fields.get("id");
-    Request hset = Request.cmd(Command.HSET).arg(orderKey(id));
-    fields.forEach((k, v) -> hset.arg(k).arg(v));
-    return redis.send(hset)
-        .compose(x -> redis.send(Command.PEXPIRE, orderKey(id), KEEP_MILLIS))
-        .compose(x -> redis.send(Command.ZADD, accountKey(fields.get("acct")), fields.get("createdAt"), id))
-        .compose(x -> redis.send(Command.PEXPIRE, accountKey(fields.get("acct")), KEEP_MILLIS))
+    return Future.all(redis.hsetWithTtl(orderKey(id), KEEP_MILLIS, fields),
+            redis.writeWithTtl(Command.ZADD, accountKey(fields.get("acct")), KEEP_MILLIS, fields.get("createdAt"), id))
         .mapEmpty();
   }
 
@@ -114,7 +110,7 @@ public final class ContributionOrders {
   public Future<Boolean> transition(String id, Status from, Status to, String... extra) {
     List<String> args = new ArrayList<>(List.of(from.name(), to.name()));
     args.addAll(List.of(extra));
-    return TRANSITION.run(redis, List.of(orderKey(id)), args).map(r -> r.toInteger() == 1);
+    return TRANSITION.run(redis, List.of(orderKey(id)), args).map(r -> r.get(0).toInteger() == 1);
   }
 
   public Future<List<String>> ofAccount(String accountId, int offset, int count) {

@@ -3,6 +3,7 @@ package io.yibao.gateway.pharmacy;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Response;
 import io.yibao.gateway.core.CoreCallException;
 import io.yibao.gateway.core.CoreClient;
 import io.yibao.gateway.redis.RedisKeys;
@@ -42,7 +43,7 @@ public final class NationalInterface {
   public Future<String> newMessageId(String fixmedinsCode) {
     String second = LocalDateTime.now(SHANGHAI).format(MSG_TIME);
     String key = RedisKeys.key("pharm:" + fixmedinsCode, "msgseq", second);
-    return redis.send(Command.INCR, key).compose(n -> redis.send(Command.EXPIRE, key, 10).map(n.toLong()))
+    return redis.writeWithTtl(Command.INCR, key, 10_000).map(Response::toLong)
         .compose(n -> n > 9999
             ? Future.failedFuture(new io.yibao.gateway.http.ProblemException(
                 io.yibao.gateway.http.ProblemCode.REQUEST_TIMEOUT, "Too many settlements this second"))

@@ -59,10 +59,10 @@ public final class PharmacySettlements {
     return national.send("2102", r.get("msgid"), r.get("fix"), r.get("term"), r.get("admdvs"), input(r))
         .compose(answer -> {
           if (answer.ok()) {
-            return records.transition(id, Status.PENDING, Status.SETTLED, "split", answer.output().encode());
+            return records.transitionThenGet(id, Status.PENDING, Status.SETTLED, "split", answer.output().encode());
           }
           if (answer.infcode() == -2) {
-            return records.transition(id, Status.PENDING, Status.FAILED, "err", String.valueOf(answer.errMsg()));
+            return records.transitionThenGet(id, Status.PENDING, Status.FAILED, "err", String.valueOf(answer.errMsg()));
           }
           return unknownOutcome(id, "infcode " + answer.infcode());
         }, failure -> {
@@ -71,13 +71,13 @@ public final class PharmacySettlements {
                 .transform(x -> Future.failedFuture(core));
           }
           return unknownOutcome(id, failure instanceof CoreCallException ? "no answer" : failure.getClass().getSimpleName());
-        })
-        .compose(x -> records.get(id));
+        });
   }
 
-  private Future<Boolean> unknownOutcome(String id, String why) {
+  private Future<Map<String, String>> unknownOutcome(String id, String why) {
     LOG.warn("settlement outcome unknown, recovery scheduled", kv("settlement", id), kv("reason", why));
-    return records.scheduleRecovery(id, System.currentTimeMillis() + config.recoveryFirstCheckMillis()).map(false);
+    return records.scheduleRecovery(id, System.currentTimeMillis() + config.recoveryFirstCheckMillis())
+        .compose(x -> records.get(id));
   }
 
   /**

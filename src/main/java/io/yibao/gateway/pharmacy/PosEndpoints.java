@@ -10,6 +10,7 @@ import io.yibao.gateway.config.GatewayConfig;
 import io.yibao.gateway.core.CoreClient;
 import io.yibao.gateway.core.CoreClients;
 import io.yibao.gateway.http.Operations;
+import io.yibao.gateway.core.CoreCallException;
 import io.yibao.gateway.http.ProblemCode;
 import io.yibao.gateway.http.ProblemException;
 import io.yibao.gateway.http.Responses;
@@ -211,30 +212,36 @@ public final class PosEndpoints {
 
   private Future<Idempotency.Answer> settleOnce(Terminal terminal, JsonObject body) {
     String id = io.yibao.gateway.auth.Secrets.randomId(16);
-    return visit(terminal, body.getString("visitToken")).compose(v -> visits.claimForSettlement(
-        body.getString("visitToken"), id).compose(existing -> {
-          if (existing != null) {
-            return Future.failedFuture(new ProblemException(ProblemCode.VISIT_EXPIRED,
-                "This visit already has settlement " + existing + "; scan a new code for another purchase",
-                "visitToken", Map.of()));
-          }
-          Map<String, String> r = purchase(v, body, id);
-          long medfee = Long.parseLong(r.get("medfee"));
-          if (medfee > config.confirmationThresholdFen()) {
-            r.put("status", Status.AWAITING_CONFIRMATION.name());
-            r.put("confirmBy", Long.toString(System.currentTimeMillis() + config.confirmationSeconds() * 1000L));
-            return records.create(r).compose(x -> records.get(id));
-          }
-          return settlements.national().newMessageId(terminal.fixmedinsCode()).compose(msgid -> {
-            r.put("status", Status.PENDING.name());
-            r.put("msgid", msgid);
-            // The message id is stored before the core hears of it: whatever happens next can be reversed by name.
-            return records.create(r).compose(x -> settlements.send(r, Status.FAILED))
-                // Never sent: free the visit, so the retry the 503 invites can settle it.
-                .recover(notSent -> visits.releaseSettlement(body.getString("visitToken"), id)
-                    .transform(y -> Future.failedFuture(notSent)));
-          });
-        })).map(PosEndpoints::answerOf);
+    String token = body.getString("visitToken");
+    return visits.claimForSettlement(token, terminal.terminalId(), id).compose(claim -> switch (claim.outcome()) {
+      case GONE -> Future.failedFuture(new ProblemException(ProblemCode.VISIT_EXPIRED, null, "visitToken", Map.of()));
+      case OTHER_TERMINAL -> Future.failedFuture(new ProblemException(ProblemCode.NOT_YOUR_PHARMACY,
+          "This visit belongs to another terminal", "visitToken", Map.of()));
+      case TAKEN -> Future.failedFuture(new ProblemException(ProblemCode.VISIT_EXPIRED, "This visit already has "
+          + "settlement " + claim.existingSettlement() + "; scan a new code for another purchase", "visitToken",
+          Map.of()));
+      case CLAIMED -> settleClaimed(terminal, token, purchase(claim.visit(), body, id));
+    }).map(PosEndpoints::answerOf);
+  }
+
+  /** The visit is this settlement's: record it, then send it (or wait for the resident above the threshold). */
+  private Future<Map<String, String>> settleClaimed(Terminal terminal, String token, Map<String, String> r) {
+    String id = r.get("id");
+    if (Long.parseLong(r.get("medfee")) > config.confirmationThresholdFen()) {
+      r.put("status", Status.AWAITING_CONFIRMATION.name());
+      r.put("confirmBy", Long.toString(System.currentTimeMillis() + config.confirmationSeconds() * 1000L));
+      return records.create(r).compose(x -> records.get(id));
+    }
+    return settlements.national().newMessageId(terminal.fixmedinsCode()).compose(msgid -> {
+      r.put("status", Status.PENDING.name());
+      r.put("msgid", msgid);
+      // The message id is stored before the core hears of it: whatever happens next can be reversed by name.
+      return records.create(r).compose(x -> settlements.send(r, Status.FAILED))
+          .recover(failure -> failure instanceof CoreCallException core && !core.mayHaveHappened()
+              // Never sent: free the visit, so the retry the 503 invites can settle it.
+              ? visits.releaseSettlement(token, id).transform(y -> Future.failedFuture(failure))
+              : Future.failedFuture(failure));
+    });
   }
 
   /** 201 when settled, 202 while pending or awaiting the resident, 422 when refused. */

@@ -3,7 +3,6 @@ package io.yibao.gateway.pharmacy;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.yibao.gateway.config.GatewayConfig;
 import io.yibao.gateway.redis.RedisKeys;
@@ -35,7 +34,7 @@ public final class SettlementRecords {
   public enum Status { SETTLED, PENDING, AWAITING_CONFIRMATION, REVERSED, CANCELLED, EXPIRED, FAILED }
 
   static final String RECOVERY_QUEUE = RedisKeys.key("recovery", "settlement", "queue");
-  private static final RedisScript TRANSITION = RedisScript.load("settlement-transition.lua");
+  private static final RedisScript TRANSITION = RedisScript.load("status-transition.lua");
   private static final RedisScript CLAIM = RedisScript.load("recovery-claim.lua");
 
   private final RedisStore redis;
@@ -62,24 +61,21 @@ public final class SettlementRecords {
     return RedisKeys.key("acct:" + accountId, "payments", "awaiting");
   }
 
-  /** Stores a new record and indexes it. {@code fields} must hold id, status, fix, acct, bizDate, createdAt. */
+  /**
+   * Stores a new record and indexes it. {@code fields} must hold id, status, fix, acct, bizDate, createdAt. The
+   * record and its indexes live in different slots, so they are written side by side, each with its TTL.
+   */
   public Future<Void> create(Map<String, String> fields) {
     String id = fields.get("id");
-    Request hset = Request.cmd(Command.HSET).arg(recordKey(id));
-    fields.forEach((k, v) -> hset.arg(k).arg(v));
-    long created = Long.parseLong(fields.get("createdAt"));
     String account = fields.get("acct");
-    return redis.send(hset)
-        .compose(x -> redis.send(Command.PEXPIRE, recordKey(id), ttlMillis))
-        .compose(x -> redis.send(Command.SADD, pharmacyDayKey(fields.get("fix"), fields.get("bizDate")), id))
-        .compose(x -> redis.send(Command.PEXPIRE, pharmacyDayKey(fields.get("fix"), fields.get("bizDate")), ttlMillis))
-        .compose(x -> redis.send(Command.ZADD, accountIndexKey(account), created, id))
-        .compose(x -> redis.send(Command.PEXPIRE, accountIndexKey(account), ttlMillis))
-        .compose(x -> Status.AWAITING_CONFIRMATION.name().equals(fields.get("status"))
-            ? redis.send(Command.ZADD, awaitingKey(account), fields.get("confirmBy"), id)
-                .compose(y -> redis.send(Command.PEXPIRE, awaitingKey(account), ttlMillis))
-            : Future.succeededFuture())
-        .mapEmpty();
+    List<Future<?>> writes = new ArrayList<>(List.of(
+        redis.hsetWithTtl(recordKey(id), ttlMillis, fields),
+        redis.writeWithTtl(Command.SADD, pharmacyDayKey(fields.get("fix"), fields.get("bizDate")), ttlMillis, id),
+        redis.writeWithTtl(Command.ZADD, accountIndexKey(account), ttlMillis, fields.get("createdAt"), id)));
+    if (Status.AWAITING_CONFIRMATION.name().equals(fields.get("status"))) {
+      writes.add(redis.writeWithTtl(Command.ZADD, awaitingKey(account), ttlMillis, fields.get("confirmBy"), id));
+    }
+    return Future.all(writes).mapEmpty();
   }
 
   /** The record's fields, or null. */
@@ -114,9 +110,27 @@ public final class SettlementRecords {
 
   /** Moves the record from {@code from} to {@code to} (with extra fields) if it is still in {@code from}. */
   public Future<Boolean> transition(String id, Status from, Status to, String... extra) {
+    return runTransition(id, from, to, extra).map(r -> r.get(0).toInteger() == 1);
+  }
+
+  /** Like {@link #transition}, answering the record as it stands afterwards (null when gone), in the same round trip. */
+  public Future<Map<String, String>> transitionThenGet(String id, Status from, Status to, String... extra) {
+    return runTransition(id, from, to, extra).map(r -> {
+      if (r.size() < 3) {
+        return null;
+      }
+      Map<String, String> out = new HashMap<>();
+      for (int i = 1; i + 1 < r.size(); i += 2) {
+        out.put(r.get(i).toString(), r.get(i + 1).toString());
+      }
+      return out;
+    });
+  }
+
+  private Future<Response> runTransition(String id, Status from, Status to, String... extra) {
     List<String> args = new ArrayList<>(List.of(from.name(), to.name()));
     args.addAll(List.of(extra));
-    return TRANSITION.run(redis, List.of(recordKey(id)), args).map(r -> r.toInteger() == 1);
+    return TRANSITION.run(redis, List.of(recordKey(id)), args);
   }
 
   public Future<Void> stopAwaiting(String accountId, String id) {

@@ -7,6 +7,7 @@ import io.yibao.gateway.redis.RedisKeys;
 import io.yibao.gateway.redis.RedisScript;
 import io.yibao.gateway.redis.RedisStore;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +18,7 @@ import java.util.Map;
  */
 public final class Visits {
 
+  private static final RedisScript CLAIM = RedisScript.load("visit-claim.lua");
   private static final RedisScript RELEASE = RedisScript.load("hash-field-compare-and-delete.lua");
 
   private final RedisStore redis;
@@ -37,9 +39,7 @@ public final class Visits {
 
   public Future<String> open(Map<String, String> fields) {
     String token = Secrets.randomId(24);
-    io.vertx.redis.client.Request hset = io.vertx.redis.client.Request.cmd(Command.HSET).arg(key(token));
-    fields.forEach((k, v) -> hset.arg(k).arg(v));
-    return redis.send(hset).compose(x -> redis.send(Command.PEXPIRE, key(token), ttlMillis)).map(token);
+    return redis.hsetWithTtl(key(token), ttlMillis, fields).map(token);
   }
 
   /** The visit's fields, or null when expired or unknown. */
@@ -55,10 +55,31 @@ public final class Visits {
     return RELEASE.run(redis, List.of(key(token)), List.of("stl", settlementId)).mapEmpty();
   }
 
-  /** Ties the visit to its settlement; returns the settlement already tied to it, or null when this one won. */
-  public Future<String> claimForSettlement(String token, String settlementId) {
-    return redis.send(Command.HSETNX, key(token), "stl", settlementId).compose(r -> r.toInteger() == 1
-        ? Future.succeededFuture((String) null)
-        : redis.send(Command.HGET, key(token), "stl").map(existing -> existing == null ? null : existing.toString()));
+  /** What became of a claim: the visit's fields when claimed, the settlement it already has when taken. */
+  public record Claim(Outcome outcome, Map<String, String> visit, String existingSettlement) {
+  }
+
+  public enum Outcome { CLAIMED, GONE, OTHER_TERMINAL, TAKEN }
+
+  /**
+   * Ties the visit to a new settlement, if it is this terminal's and has none yet, and returns it: one round trip
+   * for what the settlement needs to know about its visit.
+   */
+  public Future<Claim> claimForSettlement(String token, String terminalId, String settlementId) {
+    if (token == null || !token.matches("[A-Za-z0-9_-]{32}")) {
+      return Future.succeededFuture(new Claim(Outcome.GONE, null, null));
+    }
+    return CLAIM.run(redis, List.of(key(token)), List.of(terminalId, settlementId)).map(r -> switch (r.get(0).toString()) {
+      case "claimed" -> {
+        Map<String, String> visit = new HashMap<>();
+        for (int i = 1; i + 1 < r.size(); i += 2) {
+          visit.put(r.get(i).toString(), r.get(i + 1).toString());
+        }
+        yield new Claim(Outcome.CLAIMED, visit, null);
+      }
+      case "other" -> new Claim(Outcome.OTHER_TERMINAL, null, null);
+      case "taken" -> new Claim(Outcome.TAKEN, null, r.get(1).toString());
+      default -> new Claim(Outcome.GONE, null, null);
+    });
   }
 }

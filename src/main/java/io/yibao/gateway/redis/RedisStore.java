@@ -13,6 +13,9 @@ import io.yibao.gateway.config.GatewayConfig;
 import io.yibao.gateway.http.ProblemCode;
 import io.yibao.gateway.http.ProblemException;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -26,6 +29,8 @@ public final class RedisStore {
   /** Error replies that mean "not now" rather than "wrong command". */
   private static final Set<String> TRANSIENT = Set.of("LOADING", "BUSY", "MASTERDOWN", "READONLY", "CLUSTERDOWN",
       "TRYAGAIN", "NOREPLICAS");
+
+  private static final RedisScript WRITE_WITH_TTL = RedisScript.load("write-with-ttl.lua");
 
   private final Redis client;
   private final long commandTimeoutMillis;
@@ -61,6 +66,31 @@ public final class RedisStore {
       request.arg(String.valueOf(arg));
     }
     return send(request);
+  }
+
+  /**
+   * One write to {@code key} (e.g. HSET, SADD, ZADD, INCR with their arguments after the key) and the key's TTL, in
+   * one atomic step and one round trip: the key never exists without its TTL. Answers the write's own reply.
+   */
+  public Future<Response> writeWithTtl(Command command, String key, long ttlMillis, Object... args) {
+    List<String> argv = new ArrayList<>(args.length + 2);
+    argv.add(Long.toString(ttlMillis));
+    argv.add(command.toString());
+    for (Object arg : args) {
+      argv.add(String.valueOf(arg));
+    }
+    return WRITE_WITH_TTL.run(this, List.of(key), argv);
+  }
+
+  /** {@link #writeWithTtl} of HSET with every field of {@code fields}. */
+  public Future<Response> hsetWithTtl(String key, long ttlMillis, Map<String, String> fields) {
+    Object[] args = new Object[fields.size() * 2];
+    int i = 0;
+    for (Map.Entry<String, String> field : fields.entrySet()) {
+      args[i++] = field.getKey();
+      args[i++] = field.getValue();
+    }
+    return writeWithTtl(Command.HSET, key, ttlMillis, args);
   }
 
   /** Round trip to Redis, for readiness. */
