@@ -213,6 +213,10 @@ public final class PosEndpoints {
   private Future<Idempotency.Answer> settleOnce(Terminal terminal, JsonObject body) {
     String id = io.yibao.gateway.auth.Secrets.randomId(16);
     String token = body.getString("visitToken");
+    // A purchase that goes straight to the core needs a message id: fetch it beside the visit claim, not after
+    // (an id left unused when the claim fails is only a gap in the sequence).
+    Future<String> msgid = total(body.getJsonArray("items")) > config.confirmationThresholdFen() ? null
+        : settlements.national().newMessageId(terminal.fixmedinsCode());
     return visits.claimForSettlement(token, terminal.terminalId(), id).compose(claim -> switch (claim.outcome()) {
       case GONE -> Future.failedFuture(new ProblemException(ProblemCode.VISIT_EXPIRED, null, "visitToken", Map.of()));
       case OTHER_TERMINAL -> Future.failedFuture(new ProblemException(ProblemCode.NOT_YOUR_PHARMACY,
@@ -220,28 +224,33 @@ public final class PosEndpoints {
       case TAKEN -> Future.failedFuture(new ProblemException(ProblemCode.VISIT_EXPIRED, "This visit already has "
           + "settlement " + claim.existingSettlement() + "; scan a new code for another purchase", "visitToken",
           Map.of()));
-      case CLAIMED -> settleClaimed(terminal, token, purchase(claim.visit(), body, id));
+      case CLAIMED -> settleClaimed(token, purchase(claim.visit(), body, id), msgid);
     }).map(PosEndpoints::answerOf);
   }
 
-  /** The visit is this settlement's: record it, then send it (or wait for the resident above the threshold). */
-  private Future<Map<String, String>> settleClaimed(Terminal terminal, String token, Map<String, String> r) {
+  /**
+   * The visit is this settlement's: record it, then send it with {@code messageId}; without one (above the
+   * threshold) it waits for the resident's confirmation.
+   */
+  private Future<Map<String, String>> settleClaimed(String token, Map<String, String> r, Future<String> messageId) {
     String id = r.get("id");
-    if (Long.parseLong(r.get("medfee")) > config.confirmationThresholdFen()) {
+    if (messageId == null) {
       r.put("status", Status.AWAITING_CONFIRMATION.name());
       r.put("confirmBy", Long.toString(System.currentTimeMillis() + config.confirmationSeconds() * 1000L));
       return records.create(r).compose(x -> records.get(id));
     }
-    return settlements.national().newMessageId(terminal.fixmedinsCode()).compose(msgid -> {
-      r.put("status", Status.PENDING.name());
-      r.put("msgid", msgid);
-      // The message id is stored before the core hears of it: whatever happens next can be reversed by name.
-      return records.create(r).compose(x -> settlements.send(r, Status.FAILED))
-          .recover(failure -> failure instanceof CoreCallException core && !core.mayHaveHappened()
-              // Never sent: free the visit, so the retry the 503 invites can settle it.
-              ? visits.releaseSettlement(token, id).transform(y -> Future.failedFuture(failure))
-              : Future.failedFuture(failure));
-    });
+    // No message id, nothing recorded or sent: the visit is freed for the retry.
+    return messageId.recover(noId -> visits.releaseSettlement(token, id).transform(x -> Future.failedFuture(noId)))
+        .compose(msgid -> {
+          r.put("status", Status.PENDING.name());
+          r.put("msgid", msgid);
+          // The message id is stored before the core hears of it: whatever happens next can be reversed by name.
+          return records.create(r).compose(x -> settlements.send(r, Status.FAILED))
+              .recover(failure -> failure instanceof CoreCallException core && !core.mayHaveHappened()
+                  // Never sent: free the visit, so the retry the 503 invites can settle it.
+                  ? visits.releaseSettlement(token, id).transform(y -> Future.failedFuture(failure))
+                  : Future.failedFuture(failure));
+        });
   }
 
   /** 201 when settled, 202 while pending or awaiting the resident, 422 when refused. */
