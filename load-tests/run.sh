@@ -55,7 +55,7 @@ start_demo() {
   YB_IDENTITY_OTP_PER_PHONE_DAILY_LIMIT=${YB_IDENTITY_OTP_PER_PHONE_DAILY_LIMIT:-1000} \
   YB_IDENTITY_OTP_PER_CLIENT_ADDRESS_LIMIT=${YB_IDENTITY_OTP_PER_CLIENT_ADDRESS_LIMIT:-1000000} \
   YB_IDENTITY_FAILED_LOGINS_PER_PHONE_LIMIT=${YB_IDENTITY_FAILED_LOGINS_PER_PHONE_LIMIT:-1000} \
-    java ${DEMO_JAVA_OPTS:--Xmx2g} -jar target/yibao-gateway.jar demo >"$LOG" 2>&1 &
+    java ${DEMO_JAVA_OPTS:--Xmx2g -XX:-DontCompileHugeMethods} -jar target/yibao-gateway.jar demo >"$LOG" 2>&1 &
   DEMO_PID=$!
 
   echo -n "== waiting for $GATEWAY/health/ready "

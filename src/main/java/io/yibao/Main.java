@@ -115,6 +115,7 @@ public final class Main {
   }
 
   private static int serve(GatewayConfig config, DemoRedis demoRedis, Sandbox sandbox) throws Exception {
+    io.yibao.gateway.ops.JvmFlags.adviseAtStart();
     Gateway gateway = Gateway.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
