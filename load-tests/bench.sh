@@ -6,7 +6,8 @@
 #   load-tests/bench.sh routes     # the route table only
 #   load-tests/bench.sh memory     # the session-memory measurement only
 # Tunables: -Dbench.concurrency (32), -Dbench.seconds (10), -Dbench.warmup (5) through BENCH_OPTS;
-# -Dbench.only=me,png runs the floor and only the rows whose name contains one of those words.
+# -Dbench.only=me,png runs the floor and only the rows whose name contains one of those words ("settle" and
+# "degraded" name the settlement-overhead and settlement-hung sections).
 # GATEWAY_JAVA_OPTS adds JVM options to the gateway, e.g. to profile it while the bench runs:
 #   GATEWAY_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/gw.jfr,settings=profile" load-tests/bench.sh routes
 set -euo pipefail
@@ -37,8 +38,8 @@ start_stack() { # start_stack POPULATION
   env YB_HTTP_PORT=$GATEWAY_PORT YB_REDIS_URL=redis://127.0.0.1:$REDIS_PORT \
     YB_PAYMENT_CHANNEL_NOTIFY_URL=http://127.0.0.1:$GATEWAY_PORT/callbacks/payments/wechat \
     $(for s in registry accounts settlement collection identity sms; do echo "YB_CORE_${s^^}_BASE_URL=http://127.0.0.1:$SANDBOX_PORT/$s"; done) \
-    YB_CORE_PAYMENT_BASE_URL=http://127.0.0.1:$SANDBOX_PORT/pay YB_LOG_LEVEL=WARN \
-    java -Xmx1g ${GATEWAY_JAVA_OPTS:-} -jar "$JAR" serve --config load-tests/bench/bench-gateway.yaml > "$LOGS/gateway.log" 2>&1 & GATEWAY_PID=$!
+    YB_CORE_PAYMENT_BASE_URL=http://127.0.0.1:$SANDBOX_PORT/pay YB_LOG_LEVEL=${GATEWAY_LOG_LEVEL:-INFO} \
+    java -Xmx1g -XX:-DontCompileHugeMethods ${GATEWAY_JAVA_OPTS:-} -jar "$JAR" serve --config load-tests/bench/bench-gateway.yaml > "$LOGS/gateway.log" 2>&1 & GATEWAY_PID=$!
   PIDS+=($GATEWAY_PID)
   wait_for "http://127.0.0.1:$SANDBOX_PORT/_sandbox/health"
   wait_for "http://127.0.0.1:$GATEWAY_PORT/health/ready"
@@ -46,13 +47,20 @@ start_stack() { # start_stack POPULATION
 
 stop_stack() { cleanup; PIDS=(); }
 
+pid_on_port() { ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
+
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 
 if [ "$WHAT" = all ] || [ "$WHAT" = routes ]; then
   start_stack 20000
   java -cp "$JAR" load-tests/bench/Floor.java redis://127.0.0.1:$REDIS_PORT $FLOOR_PORT > "$LOGS/floor.log" 2>&1 & PIDS+=($!)
   wait_for "http://127.0.0.1:$FLOOR_PORT/floor"
-  java ${BENCH_OPTS:-} -cp "$JAR" load-tests/bench/Bench.java routes http://127.0.0.1:$GATEWAY_PORT \
+  # The processes whose CPU each row reports (from /proc; empty when ss cannot tell).
+  PID_OPTS="-Dbench.clockTicks=$(getconf CLK_TCK) -Dbench.pid.gateway=$GATEWAY_PID"
+  for x in floor:$FLOOR_PORT sandbox:$SANDBOX_PORT redis:$REDIS_PORT; do
+    p=$(pid_on_port "${x#*:}"); [ -n "$p" ] && PID_OPTS="$PID_OPTS -Dbench.pid.${x%%:*}=$p"
+  done
+  java ${BENCH_OPTS:-} $PID_OPTS -cp "$JAR" load-tests/bench/Bench.java routes http://127.0.0.1:$GATEWAY_PORT \
     http://127.0.0.1:$SANDBOX_PORT http://127.0.0.1:$FLOOR_PORT "load-tests/results/bench-$STAMP.md" "$COMMIT"
   stop_stack
 fi

@@ -55,7 +55,53 @@ public class Bench {
   static String gateway;
   static String sandbox;
 
-  record Result(String name, int concurrency, double perSecond, double p50, double p99, long errors) {
+  /** {@code concurrency} -1: open loop. {@code cpu}: µs of CPU per op of the server, Redis and the sandbox. */
+  record Result(String name, int concurrency, double perSecond, double p50, double p99, long errors, String cpu) {
+  }
+
+  /** The processes whose CPU the bench reads (pids from bench.sh; absent: the CPU column says n/a). */
+  enum Server {
+    GATEWAY("bench.pid.gateway"), FLOOR("bench.pid.floor"), SANDBOX("bench.pid.sandbox"), REDIS("bench.pid.redis");
+
+    final long pid;
+
+    Server(String property) {
+      this.pid = Long.getLong(property, -1L);
+    }
+
+    /** User + system CPU so far in µs, or -1 when unknown. */
+    long cpuMicros() {
+      if (pid < 0) {
+        return -1;
+      }
+      try {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return ticks * 1_000_000L / Long.getLong("bench.clockTicks", 100L);
+      } catch (Exception e) {
+        return -1;
+      }
+    }
+  }
+
+  /** CPU readings of the serving process, Redis and the sandbox, to take the difference over a row. */
+  record Cpu(Server server, long serverMicros, long redisMicros, long sandboxMicros) {
+    static Cpu now(Server server) {
+      return new Cpu(server, server.cpuMicros(), Server.REDIS.cpuMicros(), Server.SANDBOX.cpuMicros());
+    }
+
+    String perOp(long ops) {
+      Cpu end = now(server);
+      if (ops == 0 || serverMicros < 0 || end.serverMicros < 0) {
+        return "n/a";
+      }
+      String server = String.format(Locale.ROOT, "%.0f", (end.serverMicros - serverMicros) / (double) ops);
+      String redis = redisMicros < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f", (end.redisMicros - redisMicros) / (double) ops);
+      String sandbox = sandboxMicros < 0 || this.server == Server.SANDBOX ? "-"
+          : String.format(Locale.ROOT, "%.0f", (end.sandboxMicros - sandboxMicros) / (double) ops);
+      return server + ", " + redis + ", " + sandbox;
+    }
   }
 
   /** One worker's next request; completes with the latency to record in µs, or -1 when the answer was wrong. */
@@ -99,7 +145,7 @@ public class Bench {
     Resident unbound = await(Resident.signIn(5000, false));
     List<Result> results = new ArrayList<>();
 
-    results.add(run("floor: bare Vert.x + one Redis GET", c, timed(w -> get(floor + "/floor", null, 200))));
+    results.add(run("floor: bare Vert.x + one Redis GET", c, Server.FLOOR, timed(w -> get(floor + "/floor", null, 200))));
     // The other rows, unless -Dbench.only names some of them.
     maybe(results, "GET /api/v1/me (not bound: gateway only)", c,
         timed(w -> get(gateway + "/api/v1/me", unbound.token, 200)));
@@ -115,32 +161,54 @@ public class Bench {
     int quarter = Math.max(1, c / 4);
     maybe(results, "settle cycle via gateway: issue+resolve+preview+settle", quarter,
         timed(w -> residents.get(w).cycle()));
-    maybe(results, "POST /pos/v1/settlements (settle step only)", quarter, w -> residents.get(w).settleOnly());
-    maybe(results, "POST sandbox /settlement/2102 (direct)", quarter, timed(w -> directSettle(residents.get(w))));
+
+    // The settlement overhead, as the issue defines it: at half the gateway's maximum settle rate, the settle
+    // request through the gateway against the same 2102 sent straight to the sandbox.
+    List<Result> settle = new ArrayList<>();
+    if (wanted("settle")) {
+      Result max = run("settle step, closed loop: the maximum rate (issue+resolve+settle per op)", quarter, Server.GATEWAY,
+          w -> residents.get(w).settleOnly());
+      settle.add(max);
+      double half = max.perSecond() / 2;
+      settle.add(openLoop(String.format(Locale.ROOT, "POST /pos/v1/settlements at %.0f/s (half the maximum)", half),
+          half, residents, Server.GATEWAY, Resident::settleOnly));
+      settle.add(openLoop(String.format(Locale.ROOT, "POST sandbox /settlement/2102 direct at %.0f/s", half),
+          half, residents, Server.SANDBOX, r -> timed(w -> directSettle(r)).apply(0)));
+    }
+
+    List<String> degraded = wanted("degraded") ? degraded(unbound, residents) : List.of();
 
     StringBuilder table = new StringBuilder();
-    table.append(String.format(Locale.ROOT, "| route | in flight | req/s | p50 ms | p99 ms | errors | ratio |%n"));
-    table.append("| --- | ---: | ---: | ---: | ---: | ---: | --- |\n");
+    table.append(String.format(Locale.ROOT, "| route | in flight | req/s | p50 ms | p99 ms | errors | CPU µs/op: server, Redis, sandbox | ratio |%n"));
+    table.append("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |\n");
     double floorRate = results.get(0).perSecond();
-    Result direct = results.stream().filter(r -> r.name().contains("direct")).findFirst().orElse(null);
     for (Result r : results) {
-      String ratio;
-      if (r.name().startsWith("floor")) {
-        ratio = "1.00 (the floor)";
-      } else if (r.name().contains("settle step") && direct != null) {
-        ratio = String.format(Locale.ROOT, "+%.2f ms p50, +%.2f ms p99 over direct", r.p50() - direct.p50(),
-            r.p99() - direct.p99());
-      } else if (r.name().contains("direct")) {
-        ratio = "the settle baseline";
-      } else {
-        ratio = String.format(Locale.ROOT, "%.2f of floor throughput", r.perSecond() / floorRate);
-      }
-      table.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.2f | %.2f | %d | %s |%n", r.name(),
-          r.concurrency(), r.perSecond(), r.p50(), r.p99(), r.errors(), ratio));
+      String ratio = r.name().startsWith("floor") ? "1.00 (the floor)"
+          : String.format(Locale.ROOT, "%.2f of floor throughput", r.perSecond() / floorRate);
+      table.append(row(r, ratio));
+    }
+    if (!settle.isEmpty()) {
+      table.append(String.format(Locale.ROOT, "%n**Settlement overhead at half the maximum rate** (open loop: requests "
+          + "arrive at a fixed rate whatever the answers do)%n%n"));
+      table.append(String.format(Locale.ROOT, "| route | in flight | req/s | p50 ms | p99 ms | errors | CPU µs/op: server, Redis, sandbox | ratio |%n"));
+      table.append("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |\n");
+      Result gw = settle.get(1);
+      Result direct = settle.get(2);
+      table.append(row(settle.get(0), "the maximum"));
+      table.append(row(gw, String.format(Locale.ROOT, "+%.2f ms p50, +%.2f ms p99 over direct", gw.p50() - direct.p50(),
+          gw.p99() - direct.p99())));
+      table.append(row(direct, "the baseline"));
+    }
+    if (!degraded.isEmpty()) {
+      table.append(String.format(Locale.ROOT, "%n**Settlement system hung** (sandbox fault `hang`; 8 terminals keep "
+          + "trying to settle, one attempt per 100 ms each, in both phases)%n%n"));
+      degraded.forEach(line -> table.append(line).append('\n'));
     }
     String header = String.format(Locale.ROOT,
-        "# Bench %s%n%nMachine: %d cores, JVM %s (%s), commit %s. Closed loop, %d s warm-up then %d s measured per row; "
-            + "load generator, gateway, sandbox, Redis and floor all on this machine.%n%n",
+        "# Bench %s%n%nMachine: %d cores, JVM %s (%s), commit %s. Closed loop unless a row says otherwise, %d s warm-up "
+            + "then %d s measured per row; load generator, gateway, sandbox, Redis and floor all on this machine. "
+            + "CPU µs/op is the user+system CPU the serving process (gateway, floor or sandbox), Redis and the sandbox "
+            + "spent per completed op during the row, from /proc.%n%n",
         LocalDateTime.now(ZoneId.of("Asia/Shanghai")).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME),
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
         System.getProperty("java.vm.name"), commit, WARMUP_SECONDS, MEASURE_SECONDS);
@@ -151,7 +219,101 @@ public class Bench {
     System.out.println("written to " + out);
   }
 
-  /** Signs in {@code count} sessions through the SMS-code flow, 32 at a time. */
+  static String row(Result r, String ratio) {
+    return String.format(Locale.ROOT, "| %s | %s | %.0f | %.2f | %.2f | %d | %s | %s |%n", r.name(),
+        r.concurrency() < 0 ? "open" : Integer.toString(r.concurrency()), r.perSecond(), r.p50(), r.p99(), r.errors(),
+        r.cpu(), ratio);
+  }
+
+  // --- the core hung -----------------------------------------------------------------------------------------------
+
+  /**
+   * /me and code issue with the settlement system healthy, then hung (every 2102 hangs until the gateway's timeout),
+   * while terminals keep trying to settle; then the time until settling works again after the hang ends.
+   */
+  static List<String> degraded(Resident unbound, List<Resident> residents) throws Exception {
+    List<Resident> terminals = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      terminals.add(await(Resident.signIn(7000 + i * 10, true)));
+    }
+    int c = CONCURRENCY;
+    List<String> lines = new ArrayList<>();
+    lines.add("| phase | GET /api/v1/me req/s | code issue req/s | settle attempts | settle p50 ms | settle p99 ms | settle max ms | settle answers |");
+    lines.add("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+    double[] healthy = null;
+    for (boolean hung : new boolean[] {false, true}) {
+      if (hung) {
+        await(post(sandbox + "/_sandbox/faults", null, new JsonObject().put("service", "settlement").put("hang", true)));
+      }
+      Background attempts = Background.start(terminals);
+      Result me = run("GET /api/v1/me (not bound)" + (hung ? ", settlement hung" : ", settlement healthy"), c,
+          Server.GATEWAY, timed(w -> get(gateway + "/api/v1/me", unbound.token, 200)));
+      Result issue = run("POST /api/v1/insurance-code" + (hung ? ", settlement hung" : ", settlement healthy"), c,
+          Server.GATEWAY, timed(w -> residents.get(w).issue().map(code -> code != null)));
+      attempts.stop();
+      String phase = hung ? "settlement hung" : "healthy";
+      if (hung) {
+        phase += String.format(Locale.ROOT, " (%.2f and %.2f of healthy)", me.perSecond() / healthy[0],
+            issue.perSecond() / healthy[1]);
+      } else {
+        healthy = new double[] {me.perSecond(), issue.perSecond()};
+      }
+      lines.add(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %d | %.0f | %.0f | %.0f | %s |", phase, me.perSecond(),
+          issue.perSecond(), attempts.histogram.getTotalCount(), attempts.histogram.getValueAtPercentile(50) / 1000.0,
+          attempts.histogram.getValueAtPercentile(99) / 1000.0, attempts.histogram.getMaxValue() / 1000.0,
+          attempts.statuses));
+    }
+    await(client.deleteAbs(sandbox + "/_sandbox/faults").send());
+    long healed = System.nanoTime();
+    Resident probe = terminals.get(0);
+    int status = 0;
+    while (status != 201 && System.nanoTime() - healed < 120_000_000_000L) {
+      status = await(probe.settleAttempt()).status();
+      if (status != 201) {
+        Thread.sleep(100);
+      }
+    }
+    lines.add("");
+    lines.add(String.format(Locale.ROOT, "After the hang ended, the first settlement succeeded %.1f s later%s.",
+        (System.nanoTime() - healed) / 1e9, status == 201 ? "" : " (NOT within 120 s)"));
+    return lines;
+  }
+
+  /** Terminals settling in the background, each one attempt every 100 ms: latencies and answers. */
+  static final class Background {
+    final Histogram histogram = new Histogram(60_000_000L, 3);
+    final java.util.Map<Integer, Integer> statuses = new java.util.concurrent.ConcurrentSkipListMap<>();
+    volatile boolean running = true;
+
+    static Background start(List<Resident> terminals) {
+      Background b = new Background();
+      vertx.runOnContext(v -> terminals.forEach(b::next));
+      return b;
+    }
+
+    void next(Resident r) {
+      if (!running) {
+        return;
+      }
+      r.settleAttempt().onComplete(done -> {
+        if (done.succeeded()) {
+          synchronized (histogram) {
+            histogram.recordValue(Math.max(1, done.result().micros()));
+          }
+          statuses.merge(done.result().status(), 1, Integer::sum);
+        } else {
+          statuses.merge(-1, 1, Integer::sum);
+        }
+        vertx.setTimer(100, t -> next(r));
+      });
+    }
+
+    void stop() {
+      running = false;
+    }
+  }
+
+  /** Signs in {@code count} sessions through the SMS-code flow, 32 at a time, each then used once. */
   static void sessions(int count) throws Exception {
     AtomicLong done = new AtomicLong();
     long start = System.nanoTime();
@@ -170,7 +332,9 @@ public class Bench {
     }
     // Distinct phone numbers outside the population (13xxxxxxxxx): accounts are created at first sign-in.
     String phone = String.format("13%09d", 100_000_000 + i);
-    return Resident.login(phone, "bench-" + i).transform(r -> {
+    // Each session is used once (GET /api/v1/me), as a live one would be: the gateway then also holds what it keeps
+    // per verified access token (bounded), which this measurement must include.
+    return Resident.login(phone, "bench-" + i).compose(r -> get(gateway + "/api/v1/me", r.token, 200)).transform(r -> {
       done.incrementAndGet();
       return signInFrom(i + 32, count, done);
     });
@@ -178,26 +342,99 @@ public class Bench {
 
   // --- closed-loop runner -------------------------------------------------------------------------------------------
 
-  static Result run(String name, int concurrency, Op op) throws Exception {
+  static Result run(String name, int concurrency, Server server, Op op) throws Exception {
     System.out.println("warming up: " + name);
     phase(concurrency, op, WARMUP_SECONDS, null);
     Histogram histogram = new Histogram(60_000_000L, 3);
     AtomicLong errors = new AtomicLong();
+    Cpu cpu = Cpu.now(server);
     long completed = phase(concurrency, op, MEASURE_SECONDS, new Object[] {histogram, errors});
     Result r = new Result(name, concurrency, completed / (double) MEASURE_SECONDS,
-        histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(99) / 1000.0, errors.get());
+        histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(99) / 1000.0, errors.get(),
+        cpu.perOp(completed));
     System.out.printf(Locale.ROOT, "  %.0f/s p50 %.2f ms p99 %.2f ms errors %d%n", r.perSecond(), r.p50(), r.p99(),
         r.errors());
     return r;
   }
 
+  /**
+   * Open loop: ops start at {@code rate} per second whatever the answers do, each with a resident that is not
+   * busy (a resident has one code at a time); an arrival that finds none free counts as an error.
+   */
+  static Result openLoop(String name, double rate, List<Resident> residents, Server server,
+                         Function<Resident, Future<Long>> op) throws Exception {
+    System.out.println("warming up: " + name);
+    openPhase(rate, residents, op, WARMUP_SECONDS, null);
+    Histogram histogram = new Histogram(60_000_000L, 3);
+    AtomicLong errors = new AtomicLong();
+    Cpu cpu = Cpu.now(server);
+    long completed = openPhase(rate, residents, op, MEASURE_SECONDS, new Object[] {histogram, errors});
+    Result r = new Result(name, -1, completed / (double) MEASURE_SECONDS, histogram.getValueAtPercentile(50) / 1000.0,
+        histogram.getValueAtPercentile(99) / 1000.0, errors.get(), cpu.perOp(completed));
+    System.out.printf(Locale.ROOT, "  %.0f/s p50 %.2f ms p99 %.2f ms errors %d%n", r.perSecond(), r.p50(), r.p99(),
+        r.errors());
+    return r;
+  }
+
+  static long openPhase(double rate, List<Resident> residents, Function<Resident, Future<Long>> op, int seconds,
+                        Object[] record) throws Exception {
+    java.util.Queue<Resident> free = new java.util.concurrent.ConcurrentLinkedQueue<>(residents);
+    AtomicLong completed = new AtomicLong();
+    AtomicLong outstanding = new AtomicLong();
+    CompletableFuture<Void> all = new CompletableFuture<>();
+    long start = System.nanoTime();
+    long total = (long) (rate * seconds);
+    long[] started = {0};
+    vertx.runOnContext(v -> vertx.setPeriodic(1, timer -> {
+      long due = Math.min(total, (long) ((System.nanoTime() - start) / 1e9 * rate));
+      for (; started[0] < due; started[0]++) {
+        Resident r = free.poll();
+        if (r == null) {
+          if (record != null) {
+            ((AtomicLong) record[1]).incrementAndGet();
+          }
+          continue;
+        }
+        outstanding.incrementAndGet();
+        op.apply(r).onComplete(done -> {
+          free.add(r);
+          if (record != null) {
+            if (done.failed() || done.result() < 0) {
+              ((AtomicLong) record[1]).incrementAndGet();
+            } else {
+              synchronized (record[0]) {
+                ((Histogram) record[0]).recordValue(done.result());
+              }
+            }
+          }
+          completed.incrementAndGet();
+          if (outstanding.decrementAndGet() == 0 && started[0] >= total) {
+            all.complete(null);
+          }
+        });
+      }
+      if (started[0] >= total) {
+        vertx.cancelTimer(timer);
+        if (outstanding.get() == 0) {
+          all.complete(null);
+        }
+      }
+    }));
+    all.get(seconds + 120L, TimeUnit.SECONDS);
+    return completed.get();
+  }
+
   static final String ONLY = System.getProperty("bench.only", "");
 
-  /** Runs a row unless -Dbench.only names other rows. */
+  static boolean wanted(String name) {
+    return ONLY.isBlank() || java.util.Arrays.stream(ONLY.split(",")).anyMatch(w -> name.toLowerCase(Locale.ROOT)
+        .contains(w.trim().toLowerCase(Locale.ROOT)));
+  }
+
+  /** Runs a gateway row unless -Dbench.only names other rows. */
   static void maybe(List<Result> results, String name, int concurrency, Op op) throws Exception {
-    if (ONLY.isBlank() || java.util.Arrays.stream(ONLY.split(",")).anyMatch(w -> name.toLowerCase(Locale.ROOT)
-        .contains(w.trim().toLowerCase(Locale.ROOT)))) {
-      results.add(run(name, concurrency, op));
+    if (wanted(name)) {
+      results.add(run(name, concurrency, Server.GATEWAY, op));
     }
   }
 
@@ -386,6 +623,18 @@ public class Bench {
       return visit().compose(v -> pos("/pos/v1/settlements/preview", purchase(v), null)
           .compose(p -> pos("/pos/v1/settlements", purchase(v), UUID.randomUUID().toString())))
           .map(r -> r.statusCode() == 201);
+    }
+
+    record Attempt(int status, long micros) {
+    }
+
+    /** A visit, then one settle request: its answer's status and how long it took (any answer counts). */
+    Future<Attempt> settleAttempt() {
+      return visit().compose(v -> {
+        long start = System.nanoTime();
+        return pos("/pos/v1/settlements", purchase(v), UUID.randomUUID().toString())
+            .map(r -> new Attempt(r.statusCode(), (System.nanoTime() - start) / 1000));
+      });
     }
 
     /** Prepares a visit (issue + resolve) outside the timing, then times only the settle request. */
