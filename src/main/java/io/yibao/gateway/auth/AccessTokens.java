@@ -43,7 +43,7 @@ public final class AccessTokens {
   private final long ttlSeconds;
   private final io.jsonwebtoken.JwtParser parser;
 
-  static final int VERIFIED_CACHE_SIZE = 20_000;
+  static final int VERIFIED_CACHE_SIZE = 10_000;
   private static final long CLOCK_SKEW_SECONDS = 5;
   private final Cache<String, Verified> verified;
 
