@@ -17,6 +17,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.yibao.gateway.auth.AccessTokens;
 import io.yibao.gateway.config.GatewayConfig;
 import io.yibao.gateway.core.CoreGuards;
 import io.yibao.gateway.http.Contract;
@@ -36,7 +37,12 @@ import java.util.concurrent.TimeUnit;
 public final class Gateway {
 
   /** Read-only things every verticle instance uses; built once. */
-  record Shared(PrometheusMeterRegistry registry, Contract contract, ApiDocs docs, CoreGuards coreGuards) {
+  /**
+   * What every verticle instance shares. {@code residentTokens}: one per gateway, so its bounded memory of verified
+   * tokens is bounded per process, not per event loop.
+   */
+  record Shared(PrometheusMeterRegistry registry, Contract contract, ApiDocs docs, CoreGuards coreGuards,
+                AccessTokens residentTokens) {
   }
 
   private final Vertx vertx;
@@ -59,7 +65,8 @@ public final class Gateway {
   public static Gateway start(GatewayConfig config) throws Exception {
     PrometheusMeterRegistry registry = newRegistry();
     Contract contract = Contract.load();
-    Shared shared = new Shared(registry, contract, ApiDocs.load(contract), new CoreGuards(config.core(), registry));
+    Shared shared = new Shared(registry, contract, ApiDocs.load(contract), new CoreGuards(config.core(), registry),
+        new AccessTokens(config.security().residentTokenKeys(), "resident", config.identity().accessTokenSeconds()));
     int eventLoops = config.http().eventLoops() > 0 ? config.http().eventLoops()
         : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     int instances = config.http().instances() > 0 ? config.http().instances() : eventLoops;

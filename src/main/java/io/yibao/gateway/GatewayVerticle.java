@@ -79,8 +79,7 @@ final class GatewayVerticle extends VerticleBase {
     ClientAddress clientAddress = new ClientAddress(config.http().trustedProxies());
     Pseudonyms pseudonyms = new Pseudonyms(config.security().pepper());
     Sessions sessions = new Sessions(redis, config.identity());
-    AccessTokens residentTokens = new AccessTokens(config.security().residentTokenKeys(), "resident",
-        config.identity().accessTokenSeconds());
+    AccessTokens residentTokens = shared.residentTokens();
     ResidentAccounts residentAccounts = new ResidentAccounts(redis, pseudonyms);
     FaceTokens faceTokens = new FaceTokens(config.security().faceTokenIssuer(), config.security().faceTokenPublicKey(),
         redis);

@@ -26,10 +26,10 @@ import java.util.Map;
  * <p>
  * Verifying with jjwt (decode, JSON-parse, check, HMAC) was the largest single cost of an authenticated request
  * (about a quarter of the event loop's CPU on {@code GET /api/v1/me}, measured with JFR). A token's exact text
- * verifies the same way every time, so this instance remembers the tokens it verified (at most
- * {@link #VERIFIED_CACHE_SIZE}, each no longer than the token lives) and checks only the expiry on a repeat. Only
- * tokens that verified are remembered, so forged tokens cannot fill the cache. Revocation is unaffected: it is the
- * session check in Redis, which runs on every request.
+ * verifies the same way every time, so this instance (one per gateway process, shared by its event loops)
+ * remembers the tokens it verified (at most {@link #VERIFIED_CACHE_SIZE}, each no longer than the token lives)
+ * and checks only the expiry on a repeat. Only tokens that verified are remembered, so forged tokens cannot fill
+ * the cache. Revocation is unaffected: it is the session check in Redis, which runs on every request.
  */
 public final class AccessTokens {
 
