@@ -39,7 +39,7 @@ start_stack() { # start_stack POPULATION
     YB_PAYMENT_CHANNEL_NOTIFY_URL=http://127.0.0.1:$GATEWAY_PORT/callbacks/payments/wechat \
     $(for s in registry accounts settlement collection identity sms; do echo "YB_CORE_${s^^}_BASE_URL=http://127.0.0.1:$SANDBOX_PORT/$s"; done) \
     YB_CORE_PAYMENT_BASE_URL=http://127.0.0.1:$SANDBOX_PORT/pay YB_LOG_LEVEL=${GATEWAY_LOG_LEVEL:-INFO} \
-    java -Xmx1g -XX:-DontCompileHugeMethods ${GATEWAY_JAVA_OPTS:-} -jar "$JAR" serve --config load-tests/bench/bench-gateway.yaml > "$LOGS/gateway.log" 2>&1 & GATEWAY_PID=$!
+    java -Xms1g -Xmx1g -XX:-DontCompileHugeMethods ${GATEWAY_JAVA_OPTS:-} -jar "$JAR" serve --config load-tests/bench/bench-gateway.yaml > "$LOGS/gateway.log" 2>&1 & GATEWAY_PID=$!
   PIDS+=($GATEWAY_PID)
   wait_for "http://127.0.0.1:$SANDBOX_PORT/_sandbox/health"
   wait_for "http://127.0.0.1:$GATEWAY_PORT/health/ready"
