@@ -187,8 +187,12 @@ public final class IdentityEndpoints {
   // --- the resident and their insured person --------------------------------------------------------------------
 
   private void me(RoutingContext rc) {
+    me(rc, ResidentSession.of(rc).profile());
+  }
+
+  /** The resident's own view of the account, from {@code profile}. */
+  private void me(RoutingContext rc, AccountProfile profile) {
     ResidentSession s = ResidentSession.of(rc);
-    AccountProfile profile = s.profile();
     JsonObject me = new JsonObject()
         .put("accountId", s.accountId())
         .put("mobile", Masking.mobile(profile.phone()))
@@ -256,11 +260,13 @@ public final class IdentityEndpoints {
               .compose(taken -> taken.previousAccount() == null ? Future.succeededFuture(taken)
                   : sessions.revoke(taken.previousAccount()).map(taken));
         }))
+        // The session's copy of the profile predates the binding: answer with the profile as it is now.
+        .compose(bound -> accounts.profile(s.accountId()))
         .onComplete(r -> {
           if (r.failed()) {
             Responses.fail(rc, r.cause());
           } else {
-            me(rc);
+            me(rc, r.result());
           }
         });
   }

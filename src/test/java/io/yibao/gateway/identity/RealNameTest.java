@@ -77,6 +77,9 @@ class RealNameTest {
 
     HttpResponse<String> bound = r.post("/api/v1/me/real-name", bindBody(employee));
     assertEquals(200, bound.statusCode(), bound.body());
+    JsonObject answer = new JsonObject(bound.body());
+    assertTrue(answer.getBoolean("realNameBound"), "the binding's own answer shows the binding");
+    assertEquals(employee.psnNo(), answer.getJsonObject("person").getString("psnNo"));
     JsonObject me = new JsonObject(r.get("/api/v1/me").body());
     JsonObject person = me.getJsonObject("person");
     assertTrue(me.getBoolean("realNameBound"));
