@@ -127,14 +127,22 @@ public final class PosEndpoints {
   private Future<Map<String, String>> visit(Terminal terminal, String token) {
     return visits.get(token).compose(v -> {
       if (v == null) {
-        return Future.failedFuture(new ProblemException(ProblemCode.VISIT_EXPIRED, null, "visitToken", Map.of()));
+        return Future.failedFuture(visitGone());
       }
       if (!terminal.terminalId().equals(v.get("term"))) {
-        return Future.failedFuture(new ProblemException(ProblemCode.NOT_YOUR_PHARMACY,
-            "This visit belongs to another terminal", "visitToken", Map.of()));
+        return Future.failedFuture(anotherTerminalsVisit());
       }
       return Future.succeededFuture(v);
     });
+  }
+
+  private static ProblemException visitGone() {
+    return new ProblemException(ProblemCode.VISIT_EXPIRED, null, "visitToken", Map.of());
+  }
+
+  private static ProblemException anotherTerminalsVisit() {
+    return new ProblemException(ProblemCode.NOT_YOUR_PHARMACY, "This visit belongs to another terminal", "visitToken",
+        Map.of());
   }
 
   static JsonArray drugdetail(JsonArray items) {
@@ -218,9 +226,8 @@ public final class PosEndpoints {
     Future<String> msgid = total(body.getJsonArray("items")) > config.confirmationThresholdFen() ? null
         : settlements.national().newMessageId(terminal.fixmedinsCode());
     return visits.claimForSettlement(token, terminal.terminalId(), id).compose(claim -> switch (claim.outcome()) {
-      case GONE -> Future.failedFuture(new ProblemException(ProblemCode.VISIT_EXPIRED, null, "visitToken", Map.of()));
-      case OTHER_TERMINAL -> Future.failedFuture(new ProblemException(ProblemCode.NOT_YOUR_PHARMACY,
-          "This visit belongs to another terminal", "visitToken", Map.of()));
+      case GONE -> Future.failedFuture(visitGone());
+      case OTHER_TERMINAL -> Future.failedFuture(anotherTerminalsVisit());
       case TAKEN -> Future.failedFuture(new ProblemException(ProblemCode.VISIT_EXPIRED, "This visit already has "
           + "settlement " + claim.existingSettlement() + "; scan a new code for another purchase", "visitToken",
           Map.of()));

@@ -115,16 +115,7 @@ public final class SettlementRecords {
 
   /** Like {@link #transition}, answering the record as it stands afterwards (null when gone), in the same round trip. */
   public Future<Map<String, String>> transitionThenGet(String id, Status from, Status to, String... extra) {
-    return runTransition(id, from, to, extra).map(r -> {
-      if (r.size() < 3) {
-        return null;
-      }
-      Map<String, String> out = new HashMap<>();
-      for (int i = 1; i + 1 < r.size(); i += 2) {
-        out.put(r.get(i).toString(), r.get(i + 1).toString());
-      }
-      return out;
-    });
+    return runTransition(id, from, to, extra).map(r -> r.size() < 3 ? null : RedisStore.pairs(r, 1));
   }
 
   private Future<Response> runTransition(String id, Status from, Status to, String... extra) {

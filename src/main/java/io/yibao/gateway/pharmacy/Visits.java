@@ -7,7 +7,6 @@ import io.yibao.gateway.redis.RedisKeys;
 import io.yibao.gateway.redis.RedisScript;
 import io.yibao.gateway.redis.RedisStore;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,6 +28,13 @@ public final class Visits {
     this.ttlMillis = ttlSeconds * 1000L;
   }
 
+  private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{32}");
+
+  /** A token that could be one of ours; anything else is not looked up. */
+  private static boolean wellFormed(String token) {
+    return token != null && TOKEN.matcher(token).matches();
+  }
+
   static String key(String token) {
     return RedisKeys.key("visit:" + token, "visit", "record");
   }
@@ -44,7 +50,7 @@ public final class Visits {
 
   /** The visit's fields, or null when expired or unknown. */
   public Future<Map<String, String>> get(String token) {
-    if (token == null || !token.matches("[A-Za-z0-9_-]{32}")) {
+    if (!wellFormed(token)) {
       return Future.succeededFuture(null);
     }
     return redis.send(Command.HGETALL, key(token)).map(SettlementRecords::fields);
@@ -66,17 +72,11 @@ public final class Visits {
    * for what the settlement needs to know about its visit.
    */
   public Future<Claim> claimForSettlement(String token, String terminalId, String settlementId) {
-    if (token == null || !token.matches("[A-Za-z0-9_-]{32}")) {
+    if (!wellFormed(token)) {
       return Future.succeededFuture(new Claim(Outcome.GONE, null, null));
     }
     return CLAIM.run(redis, List.of(key(token)), List.of(terminalId, settlementId)).map(r -> switch (r.get(0).toString()) {
-      case "claimed" -> {
-        Map<String, String> visit = new HashMap<>();
-        for (int i = 1; i + 1 < r.size(); i += 2) {
-          visit.put(r.get(i).toString(), r.get(i + 1).toString());
-        }
-        yield new Claim(Outcome.CLAIMED, visit, null);
-      }
+      case "claimed" -> new Claim(Outcome.CLAIMED, RedisStore.pairs(r, 1), null);
       case "other" -> new Claim(Outcome.OTHER_TERMINAL, null, null);
       case "taken" -> new Claim(Outcome.TAKEN, null, r.get(1).toString());
       default -> new Claim(Outcome.GONE, null, null);

@@ -93,6 +93,15 @@ public final class RedisStore {
     return writeWithTtl(Command.HSET, key, ttlMillis, args);
   }
 
+  /** Field/value pairs of a flat script reply (e.g. a script's copy of HGETALL), from index {@code from} on. */
+  public static Map<String, String> pairs(Response reply, int from) {
+    Map<String, String> out = new java.util.HashMap<>();
+    for (int i = from; i + 1 < reply.size(); i += 2) {
+      out.put(reply.get(i).toString(), reply.get(i + 1).toString());
+    }
+    return out;
+  }
+
   /** Round trip to Redis, for readiness. */
   public Future<Void> ping() {
     return send(Request.cmd(Command.PING)).mapEmpty();
