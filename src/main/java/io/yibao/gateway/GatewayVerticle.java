@@ -120,7 +120,11 @@ final class GatewayVerticle extends VerticleBase {
               .setIdleTimeout(config.http().idleTimeoutSeconds())
               .setIdleTimeoutUnit(TimeUnit.SECONDS)
               .setCompressionSupported(true)
-              .setTcpNoDelay(true))
+              .setTcpNoDelay(true)
+              // HTTP/1.1 only on this plain port: HTTP/2 and TLS end at the load balancer. Upgrading to h2c here
+              // lost large answers (a /metrics scrape that the server had ended never reached the JDK client) and
+              // dropped in-flight streams on graceful shutdown.
+              .setHttp2ClearTextEnabled(false))
           .requestHandler(router);
       return server.listen(port, config.http().host());
     });
