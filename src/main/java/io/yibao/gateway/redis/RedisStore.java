@@ -26,9 +26,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RedisStore {
 
-  /** Error replies that mean "not now" rather than "wrong command". */
+  /**
+   * Error replies that mean "not now" rather than "wrong command": among them the write refusals of a full or
+   * degraded shard (OOM, READONLY, NOREPLICAS). A script meets them inside {@code redis.call}, and Redis reports
+   * that as an ERR whose text carries the original reply ({@code ... -OOM command not allowed ...}), so both forms
+   * are recognised.
+   */
   private static final Set<String> TRANSIENT = Set.of("LOADING", "BUSY", "MASTERDOWN", "READONLY", "CLUSTERDOWN",
-      "TRYAGAIN", "NOREPLICAS");
+      "TRYAGAIN", "NOREPLICAS", "OOM");
 
   private static final RedisScript WRITE_WITH_TTL = RedisScript.load("write-with-ttl.lua");
 
@@ -115,13 +120,22 @@ public final class RedisStore {
   private static Future<Response> classify(Throwable failure) {
     if (failure instanceof ErrorType error) {
       String kind = error.slice(' ', 0);
-      if (kind != null && TRANSIENT.contains(kind)) {
+      if (kind != null && TRANSIENT.contains(kind) || refusedInsideScript(String.valueOf(error.getMessage()))) {
         return Future.failedFuture(unavailable());
       }
       // A wrong command or script: our bug, not an outage. Keep it as it is (it becomes a 500).
       return Future.failedFuture(failure);
     }
     return Future.failedFuture(unavailable());
+  }
+
+  private static boolean refusedInsideScript(String message) {
+    for (String kind : TRANSIENT) {
+      if (message.contains("-" + kind + " ") || message.contains(" " + kind + " command not allowed")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static ProblemException unavailable() {

@@ -56,6 +56,88 @@ public final class TestRedis implements AutoCloseable {
     }
   }
 
+  /**
+   * Makes this Redis refuse every write (OOM, as a full or failing shard does) until {@link #acceptWrites()}; reads
+   * and deletes still work. Tests use it to fail the one write between two steps of a flow, with a sandbox fault
+   * holding the flow between them.
+   */
+  public void refuseWrites() {
+    command("CONFIG", "SET", "maxmemory-policy", "noeviction");
+    command("CONFIG", "SET", "maxmemory", "1");
+  }
+
+  /** Undoes {@link #refuseWrites()}. */
+  public void acceptWrites() {
+    command("CONFIG", "SET", "maxmemory", "0");
+  }
+
+  /**
+   * One command over a plain socket, answered as text (status, bulk or integer reply; arrays joined by newlines).
+   * For test setup only: no pooling, blocking, never on an event loop.
+   */
+  public String command(String... args) {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(5_000);
+      StringBuilder out = new StringBuilder("*").append(args.length).append("\r\n");
+      for (String arg : args) {
+        byte[] bytes = arg.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.append('$').append(bytes.length).append("\r\n").append(arg).append("\r\n");
+      }
+      socket.getOutputStream().write(out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      java.io.DataInputStream in = new java.io.DataInputStream(
+          new java.io.BufferedInputStream(socket.getInputStream()));
+      return readReply(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String readReply(java.io.DataInputStream in) throws IOException {
+    String line = readLine(in);
+    char type = line.charAt(0);
+    String rest = line.substring(1);
+    switch (type) {
+      case '+', ':' -> {
+        return rest;
+      }
+      case '-' -> throw new IllegalStateException("redis: " + rest);
+      case '$' -> {
+        int length = Integer.parseInt(rest);
+        if (length < 0) {
+          return null;
+        }
+        byte[] bytes = new byte[length + 2];
+        in.readFully(bytes);
+        return new String(bytes, 0, length, java.nio.charset.StandardCharsets.UTF_8);
+      }
+      case '*' -> {
+        int count = Integer.parseInt(rest);
+        StringBuilder joined = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+          if (i > 0) {
+            joined.append('\n');
+          }
+          joined.append(readReply(in));
+        }
+        return joined.toString();
+      }
+      default -> throw new IllegalStateException("unexpected redis reply " + line);
+    }
+  }
+
+  private static String readLine(java.io.DataInputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    int c;
+    while ((c = in.read()) != '\r') {
+      if (c < 0) {
+        throw new java.io.EOFException("redis closed the connection");
+      }
+      line.append((char) c);
+    }
+    in.read();  // '\n'
+    return line.toString();
+  }
+
   public String url() {
     return "redis://127.0.0.1:" + port;
   }
