@@ -47,14 +47,16 @@ trap stop_demo EXIT
 start_demo() {
   LOG="$HERE/target/demo-$(date +%Y%m%d-%H%M%S).log"
   echo "== starting the demo (log: $LOG)"
-  # rateLimits.perClientAddress.limit and identity.otp.perClientAddress are capped at 1 000 000 by the config
-  # validation; all virtual users come from 127.0.0.1, so those budgets are raised to the maximum.
+  # rateLimits.perClientAddress.limit, identity.otp.perClientAddress and identity.realName.perClientAddress are
+  # capped at 1 000 000 by the config validation; all virtual users come from 127.0.0.1, so those budgets are
+  # raised to the maximum.
   YB_SANDBOX_POPULATION=${YB_SANDBOX_POPULATION:-200000} \
   YB_RATE_LIMITS_PER_CLIENT_ADDRESS_LIMIT=${YB_RATE_LIMITS_PER_CLIENT_ADDRESS_LIMIT:-1000000} \
   YB_IDENTITY_OTP_PER_PHONE_LIMIT=${YB_IDENTITY_OTP_PER_PHONE_LIMIT:-1000} \
   YB_IDENTITY_OTP_PER_PHONE_DAILY_LIMIT=${YB_IDENTITY_OTP_PER_PHONE_DAILY_LIMIT:-1000} \
   YB_IDENTITY_OTP_PER_CLIENT_ADDRESS_LIMIT=${YB_IDENTITY_OTP_PER_CLIENT_ADDRESS_LIMIT:-1000000} \
   YB_IDENTITY_FAILED_LOGINS_PER_PHONE_LIMIT=${YB_IDENTITY_FAILED_LOGINS_PER_PHONE_LIMIT:-1000} \
+  YB_IDENTITY_REAL_NAME_PER_CLIENT_ADDRESS_LIMIT=${YB_IDENTITY_REAL_NAME_PER_CLIENT_ADDRESS_LIMIT:-1000000} \
     java ${DEMO_JAVA_OPTS:--Xmx2g -XX:-DontCompileHugeMethods} -jar target/yibao-gateway.jar demo >"$LOG" 2>&1 &
   DEMO_PID=$!
 

@@ -641,8 +641,11 @@ public class Bench {
           if (!activate) {
             return Future.succeededFuture(r);
           }
-          return post(gateway + "/api/v1/me/real-name", r.token, new JsonObject().put("name", p.getString("name"))
-                  .put("idNumber", p.getString("idNumber")))
+          return post(sandbox + "/_sandbox/identity/face", null, new JsonObject().put("psnNo", psnNo))
+              .compose(face -> post(gateway + "/api/v1/me/real-name", r.token, new JsonObject()
+                  .put("name", p.getString("name")).put("idNumber", p.getString("idNumber"))
+                  .put("faceToken", face.bodyAsJsonObject().getString("faceToken"))))
+              // each face result works once: a fresh one for the activation
               .compose(x -> post(sandbox + "/_sandbox/identity/face", null, new JsonObject().put("psnNo", psnNo)))
               .compose(face -> post(gateway + "/api/v1/insurance-code/activation", r.token,
                   new JsonObject().put("faceToken", face.bodyAsJsonObject().getString("faceToken"))))

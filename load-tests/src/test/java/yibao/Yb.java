@@ -126,10 +126,14 @@ final class Yb {
     return request.header("Authorization", "Bearer #{token}");
   }
 
-  /** POST /api/v1/me/real-name with the registry's name and ID number. */
+  /** A face token from the sandbox's face SDK, then POST /api/v1/me/real-name with the registry's name and ID number. */
   static ChainBuilder bindRealName() {
-    return exec(authed(http("bind real name").post("/api/v1/me/real-name")
-            .body(StringBody("{\"name\":\"#{name}\",\"idNumber\":\"#{idNumber}\"}")).asJson()
+    return exec(http("sandbox: face token").post(SANDBOX + "/_sandbox/identity/face")
+            .body(StringBody("{\"psnNo\":\"#{psnNo}\"}")).asJson()
+            .check(status().is(200))
+            .check(jsonPath("$.faceToken").saveAs("faceToken")))
+        .exec(authed(http("bind real name").post("/api/v1/me/real-name")
+            .body(StringBody("{\"name\":\"#{name}\",\"idNumber\":\"#{idNumber}\",\"faceToken\":\"#{faceToken}\"}")).asJson()
             .check(status().is(200))
             .check(jsonPath("$.realNameBound").is("true"))))
         .exitHereIfFailed();

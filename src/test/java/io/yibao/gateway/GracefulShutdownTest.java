@@ -33,7 +33,7 @@ class GracefulShutdownTest {
       TestGateway gateway = TestGateway.start(redis, Map.of("http.drainSeconds", "5", "http.instances", "1"));
       Resident r = Resident.signIn(gateway.http(), p.mobile(), "drain-phone");
       assertEquals(200, r.post("/api/v1/me/real-name",
-          new JsonObject().put("name", p.name()).put("idNumber", p.idNumber())).statusCode());
+          new JsonObject().put("name", p.name()).put("idNumber", p.idNumber()).put("faceToken", Resident.faceToken(p.psnNo()))).statusCode());
       TestSandbox.fault("registry", new JsonObject().put("latencyMs", 800));
       long before = TestSandbox.received("registry");
       // HTTP/1.1, as the load balancer in front of the gateway speaks it.

@@ -83,7 +83,7 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
   public record Identity(int otpTtlSeconds, int otpMaxTries, Limit otpPerPhone, Limit otpPerPhoneDaily,
                          Limit otpPerClientAddress, Limit failedLoginsPerPhone, int accessTokenSeconds,
                          int sessionIdleMinutes, int sessionAbsoluteDays, int maxDevices, int stepUpSeconds,
-                         int staleCopyHours) {
+                         int staleCopyHours, Limit realNamePerAccount, Limit realNamePerClientAddress) {
   }
 
   /** Circuit breaker settings of one core system's client. */
@@ -165,7 +165,9 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
         r.intIn("identity.sessions.absoluteDays", 1, 365),
         r.intIn("identity.sessions.maxDevices", 1, 100),
         r.intIn("identity.stepUpSeconds", 30, 3600),
-        r.intIn("identity.staleCopyHours", 0, 24 * 30));
+        r.intIn("identity.staleCopyHours", 0, 24 * 30),
+        Limit.read(r, "identity.realName.perAccount"),
+        Limit.read(r, "identity.realName.perClientAddress"));
     Map<String, CoreService> core = new java.util.LinkedHashMap<>();
     for (String system : CORE_SYSTEMS) {
       core.put(system, coreService(r, system));

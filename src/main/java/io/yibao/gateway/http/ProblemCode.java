@@ -13,7 +13,7 @@ public enum ProblemCode {
   REFRESH_TOKEN_INVALID(401, "登录已失效，请重新登录", "The refresh token is not valid; sign in again"),
   FORBIDDEN(403, "无权执行此操作", "This operation is not allowed"),
   STEP_UP_REQUIRED(403, "请先进行身份验证", "Verify your identity again first"),
-  FACE_VERIFICATION_REQUIRED(403, "该参保人已绑定其他账号，需人脸验证", "This person is bound to another account; face verification is required"),
+  FACE_VERIFICATION_REQUIRED(403, "需要本人人脸核验", "Face verification of the person is required"),
   REAL_NAME_REQUIRED(403, "请先完成实名认证", "Real-name binding is required first"),
   CODE_NOT_ACTIVATED(403, "医保码尚未激活", "The insurance code is not activated"),
   NOT_YOUR_PHARMACY(403, "不属于本药店", "This belongs to another pharmacy"),

@@ -89,7 +89,7 @@ public final class IdentityEndpoints {
   /** Always the same answer whether or not the number has an account: nothing to learn by asking. */
   private void requestLoginCode(RoutingContext rc) {
     String phone = rc.body().asJsonObject().getString("phone");
-    codes.send(OneTimeCodes.Purpose.LOGIN, phone, clientAddress.of(rc.request())).onComplete(r -> {
+    codes.sendLogin(phone, clientAddress.of(rc.request())).onComplete(r -> {
       if (r.failed()) {
         Responses.fail(rc, r.cause());
       } else {
@@ -106,7 +106,7 @@ public final class IdentityEndpoints {
     String subject = pseudonyms.phone(phone);
     limiter.peek("login-failed", subject, config.failedLoginsPerPhone())
         .compose(RateLimiter::enforce)
-        .compose(x -> codes.check(OneTimeCodes.Purpose.LOGIN, phone, body.getString("otp")))
+        .compose(x -> codes.checkLogin(phone, body.getString("otp")))
         .compose(check -> {
           if (check != OneTimeCodes.Check.OK) {
             return limiter.acquire("login-failed", subject, config.failedLoginsPerPhone())
@@ -235,6 +235,11 @@ public final class IdentityEndpoints {
     });
   }
 
+  /**
+   * Binding proves the person twice over (实名 + 实人): the registry matches name and ID number, and a fresh face
+   * result names that same person. A person is bound to one account at a time, so binding a person another
+   * account holds moves them here and signs the other account out (the face proved who is asking).
+   */
   private void bindRealName(RoutingContext rc) {
     ResidentSession s = ResidentSession.of(rc);
     JsonObject body = rc.body().asJsonObject();
@@ -243,23 +248,22 @@ public final class IdentityEndpoints {
       rc.fail(ProblemException.invalidField("idNumber", "Not a valid resident ID number (check digit)"));
       return;
     }
-    String faceToken = body.getString("faceToken");
-    identity.post("/real-name-checks", new JsonObject().put("name", body.getString("name")).put("idNumber", idNumber))
-        .compose(IdentityEndpoints::matchedPerson)
-        .compose(psnNo -> accounts.bind(s.accountId(), psnNo, false).compose(binding -> {
-          if (binding.bound()) {
-            return Future.succeededFuture(binding);
-          }
-          if (faceToken == null) {
-            return Future.failedFuture(new ProblemException(ProblemCode.FACE_VERIFICATION_REQUIRED,
-                "Verify your face to move this person to this account", "faceToken", Map.of()));
-          }
-          // Taking a person over from another account: prove to be that person, then sign the other one out.
-          return faceTokens.verify(faceToken, psnNo)
-              .compose(x -> accounts.bind(s.accountId(), psnNo, true))
-              .compose(taken -> taken.previousAccount() == null ? Future.succeededFuture(taken)
-                  : sessions.revoke(taken.previousAccount()).map(taken));
-        }))
+    // Every attempt counts, before anything is checked, so binding is no way to test name/ID pairs. The account's
+    // budget first: an account past it must not drain the budget its address shares with thousands of phones.
+    limiter.require("real-name-account", s.accountId(), config.realNamePerAccount())
+        .compose(x -> limiter.require("real-name-address", clientAddress.of(rc.request()),
+            config.realNamePerClientAddress()))
+        // A bad face token is refused before the registry is asked: its answer then tells nothing about the pair.
+        .compose(x -> faceTokens.read(body.getString("faceToken")))
+        .compose(face -> identity.post("/real-name-checks",
+                new JsonObject().put("name", body.getString("name")).put("idNumber", idNumber))
+            .compose(IdentityEndpoints::matchedPerson)
+            // Someone else's face answers exactly like a wrong name: nothing says the name/ID pair was right.
+            .compose(psnNo -> psnNo.equals(face.psnNo()) ? faceTokens.consume(face).map(psnNo)
+                : Future.failedFuture(new ProblemException(ProblemCode.REAL_NAME_MISMATCH, null))))
+        .compose(psnNo -> accounts.bind(s.accountId(), psnNo, true))
+        .compose(taken -> taken.previousAccount() == null ? Future.succeededFuture(taken)
+            : sessions.revoke(taken.previousAccount()).map(taken))
         // The session's copy of the profile predates the binding: answer with the profile as it is now.
         .compose(bound -> accounts.profile(s.accountId()))
         .onComplete(r -> {
@@ -289,18 +293,32 @@ public final class IdentityEndpoints {
 
   // --- step-up ---------------------------------------------------------------------------------------------------
 
+  /**
+   * A step-up code proves the bound person, so it goes to the phone the registry holds for that person, whatever
+   * phone the account signs in with. Without a bound person there is nothing to prove (403 REAL_NAME_REQUIRED);
+   * a person without a phone in the registry steps up by face (403 FACE_VERIFICATION_REQUIRED).
+   */
   private void requestStepUpCode(RoutingContext rc) {
     ResidentSession s = ResidentSession.of(rc);
-    codes.send(OneTimeCodes.Purpose.STEP_UP, s.profile().phone(), clientAddress.of(rc.request()))
-        .onComplete(r -> {
-          if (r.failed()) {
-            Responses.fail(rc, r.cause());
-          } else {
-            Responses.json(rc, 202, new JsonObject().put("sent", true).put("expiresInSeconds", config.otpTtlSeconds()));
-          }
-        });
+    s.boundPerson().compose(psnNo -> registryPhone(psnNo)
+            .compose(phone -> codes.sendStepUp(s.accountId(), psnNo, phone, clientAddress.of(rc.request())).map(phone)))
+        .onComplete(r -> Responses.reply(rc, 202, r.map(phone -> new JsonObject().put("sent", true)
+            .put("expiresInSeconds", config.otpTtlSeconds()).put("sentTo", Masking.mobile(phone)))));
   }
 
+  private Future<String> registryPhone(String psnNo) {
+    return registry.get("/persons/" + psnNo).compose(found -> {
+      if (!found.ok()) {
+        return Future.failedFuture(new ProblemException(ProblemCode.NOT_FOUND, "The registry does not know this person"));
+      }
+      String mobile = found.json().getString("mobile");
+      return mobile != null ? Future.succeededFuture(mobile)
+          : Future.failedFuture(new ProblemException(ProblemCode.FACE_VERIFICATION_REQUIRED,
+              "The registry holds no mobile number for this person: step up with a face verification"));
+    });
+  }
+
+  /** Proves the bound person again: their face, or the code sent to their registry phone. */
   private void stepUp(RoutingContext rc) {
     ResidentSession s = ResidentSession.of(rc);
     JsonObject body = rc.body().asJsonObject();
@@ -310,17 +328,11 @@ public final class IdentityEndpoints {
       rc.fail(ProblemException.invalidField("faceToken", "Send exactly one of faceToken and otp"));
       return;
     }
-    AccountProfile profile = s.profile();
-    Future<Void> proven;
-    if (faceToken != null) {
-      proven = profile.bound() ? faceTokens.verify(faceToken, profile.psnNo())
-          : Future.failedFuture(new ProblemException(ProblemCode.REAL_NAME_REQUIRED, "Face verification needs a bound person"));
-    } else {
-      proven = codes.check(OneTimeCodes.Purpose.STEP_UP, profile.phone(), otp).compose(check -> check == OneTimeCodes.Check.OK
-          ? Future.<Void>succeededFuture()
-          : Future.failedFuture(new ProblemException(ProblemCode.OTP_INVALID, null, "otp", Map.of())));
-    }
-    proven.compose(x -> sessions.stepUp(s.accountId(), s.sessionId()))
+    s.boundPerson().compose(psnNo -> faceToken != null ? faceTokens.verify(faceToken, psnNo)
+            : codes.checkStepUp(s.accountId(), psnNo, otp).compose(check -> check == OneTimeCodes.Check.OK
+                ? Future.<Void>succeededFuture()
+                : Future.failedFuture(new ProblemException(ProblemCode.OTP_INVALID, null, "otp", Map.of()))))
+        .compose(x -> sessions.stepUp(s.accountId(), s.sessionId()))
         .onComplete(r -> Responses.reply(rc, 200, r.map(until -> new JsonObject().put("stepUpUntil", time(until)))));
   }
 

@@ -18,9 +18,15 @@ import java.util.List;
 
 /**
  * Six-digit codes sent by SMS, for signing in and for step-up. A code lives {@code identity.otp.ttlSeconds},
- * works once, dies after {@code maxTries} wrong tries, and only the newest code of a purpose works. Stored as
- * an HMAC under {@code yb:{ph:<pseudonym>}:otp:<purpose>}. Sending spends from three budgets: per phone (one per
- * 60 s), per phone per day, and per client address.
+ * works once, dies after {@code maxTries} wrong tries, and only the newest code of a purpose works. Sending spends
+ * from three budgets: per phone (one per 60 s), per phone per day, and per client address.
+ * <ul>
+ *   <li>Sign-in codes go to the phone signing in, stored as an HMAC under {@code yb:{ph:<pseudonym>}:otp:login}.</li>
+ *   <li>Step-up codes prove the bound person, so they go to the phone the registry holds for that person (never
+ *   simply the account's phone: whoever holds the account is what step-up must not take on trust). Stored under
+ *   the account, {@code yb:{acct:<account>}:otp:step-up}, as an HMAC bound to account and person, so a code
+ *   stops working when the account's person changes.</li>
+ * </ul>
  */
 public final class OneTimeCodes {
 
@@ -58,20 +64,35 @@ public final class OneTimeCodes {
     this.config = config;
   }
 
-  private String key(Purpose purpose, String phone) {
-    return RedisKeys.key("ph:" + pseudonyms.phone(phone), "otp", purpose.key);
+  private String loginKey(String phone) {
+    return RedisKeys.key("ph:" + pseudonyms.phone(phone), "otp", Purpose.LOGIN.key);
   }
 
-  /** Spends the sending budgets, stores a new code and sends it; 429 when a budget is spent. */
-  public Future<Void> send(Purpose purpose, String phone, String clientAddress) {
+  private static String stepUpKey(String accountId) {
+    return RedisKeys.key("acct:" + accountId, "otp", Purpose.STEP_UP.key);
+  }
+
+  /** Spends the sending budgets, stores a new sign-in code and sends it to {@code phone}; 429 when a budget is spent. */
+  public Future<Void> sendLogin(String phone, String clientAddress) {
+    return send(Purpose.LOGIN, loginKey(phone), phone, phone, clientAddress);
+  }
+
+  /**
+   * Like {@link #sendLogin}, for a step-up of the account holding {@code psnNo}: the code goes to
+   * {@code registryPhone}, the phone the registry holds for that person.
+   */
+  public Future<Void> sendStepUp(String accountId, String psnNo, String registryPhone, String clientAddress) {
+    return send(Purpose.STEP_UP, stepUpKey(accountId), accountId + "|" + psnNo, registryPhone, clientAddress);
+  }
+
+  private Future<Void> send(Purpose purpose, String key, String owner, String phone, String clientAddress) {
     String subject = pseudonyms.phone(phone);
     return limiter.require("otp-address", clientAddress, config.otpPerClientAddress())
         .compose(x -> limiter.require("otp-phone", subject, config.otpPerPhone()))
         .compose(x -> limiter.require("otp-phone-day", subject, config.otpPerPhoneDaily()))
         .compose(x -> {
           String code = Secrets.digits(6);
-          String key = key(purpose, phone);
-          return STORE.run(redis, List.of(key), List.of(pseudonyms.code(purpose.key, phone, code),
+          return STORE.run(redis, List.of(key), List.of(pseudonyms.code(purpose.key, owner, code),
                   Long.toString(config.otpTtlSeconds() * 1000L)))
               .compose(stored -> sms.post("/messages", new JsonObject().put("phone", phone)
                   .put("template", purpose.template).put("params", new JsonObject().put("code", code))))
@@ -82,9 +103,18 @@ public final class OneTimeCodes {
         });
   }
 
-  public Future<Check> check(Purpose purpose, String phone, String code) {
-    return VERIFY.run(redis, List.of(key(purpose, phone)),
-            List.of(pseudonyms.code(purpose.key, phone, code), Integer.toString(config.otpMaxTries())))
+  public Future<Check> checkLogin(String phone, String code) {
+    return check(Purpose.LOGIN, loginKey(phone), phone, code);
+  }
+
+  /** Checks a step-up code of the account for the person it holds now. */
+  public Future<Check> checkStepUp(String accountId, String psnNo, String code) {
+    return check(Purpose.STEP_UP, stepUpKey(accountId), accountId + "|" + psnNo, code);
+  }
+
+  private Future<Check> check(Purpose purpose, String key, String owner, String code) {
+    return VERIFY.run(redis, List.of(key),
+            List.of(pseudonyms.code(purpose.key, owner, code), Integer.toString(config.otpMaxTries())))
         .map(r -> switch (r.toInteger()) {
           case 1 -> Check.OK;
           case 0 -> Check.WRONG;

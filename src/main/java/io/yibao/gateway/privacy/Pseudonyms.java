@@ -23,8 +23,11 @@ public final class Pseudonyms {
     return Secrets.hmacHex(pepper, "psn|" + psnNo).substring(0, 32);
   }
 
-  /** The stored form of a one-time code: bound to its purpose and phone, so a code works nowhere else. */
-  public String code(String purpose, String phone, String code) {
-    return Secrets.hmacHex(pepper, "otp|" + purpose + "|" + phone + "|" + code);
+  /**
+   * The stored form of a one-time code: bound to its purpose and owner (the phone signing in, or the account and
+   * its person for a step-up), so a code works nowhere else.
+   */
+  public String code(String purpose, String owner, String code) {
+    return Secrets.hmacHex(pepper, "otp|" + purpose + "|" + owner + "|" + code);
   }
 }

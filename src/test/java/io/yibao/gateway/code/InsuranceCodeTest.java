@@ -54,7 +54,7 @@ class InsuranceCodeTest {
     Resident r = Resident.signIn(gateway.http(), p.mobile(), "code-dev-1");
     assertProblem(r.post("/api/v1/insurance-code"), 403, "REAL_NAME_REQUIRED");
     assertEquals(200, r.post("/api/v1/me/real-name", new JsonObject().put("name", p.name())
-        .put("idNumber", p.idNumber())).statusCode());
+        .put("idNumber", p.idNumber()).put("faceToken", Resident.faceToken(p.psnNo()))).statusCode());
     assertProblem(r.post("/api/v1/insurance-code"), 403, "CODE_NOT_ACTIVATED");
     assertProblem(r.post("/api/v1/insurance-code/activation", new JsonObject().put("faceToken",
         Resident.faceToken(Personas.FATHER))), 422, "FACE_TOKEN_INVALID");

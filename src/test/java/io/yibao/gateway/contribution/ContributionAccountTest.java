@@ -39,7 +39,7 @@ class ContributionAccountTest {
   static Resident steppedUp(Person employee, String device) {
     Resident r = Resident.signIn(gateway.http(), employee.mobile(), device);
     assertEquals(200, r.post("/api/v1/me/real-name",
-        new JsonObject().put("name", employee.name()).put("idNumber", employee.idNumber())).statusCode());
+        new JsonObject().put("name", employee.name()).put("idNumber", employee.idNumber()).put("faceToken", Resident.faceToken(employee.psnNo()))).statusCode());
     assertEquals(200, r.post("/api/v1/auth/step-up",
         new JsonObject().put("faceToken", Resident.faceToken(employee.psnNo()))).statusCode());
     return r;
@@ -84,7 +84,7 @@ class ContributionAccountTest {
     Person payer = ContributionLoadHelper.residentPayers(1, 330).get(0);
     Resident r = Resident.signIn(gateway.http(), payer.mobile(), "acct-pay-3");
     assertEquals(200, r.post("/api/v1/me/real-name",
-        new JsonObject().put("name", payer.name()).put("idNumber", payer.idNumber())).statusCode());
+        new JsonObject().put("name", payer.name()).put("idNumber", payer.idNumber()).put("faceToken", Resident.faceToken(payer.psnNo()))).statusCode());
     assertProblem(ContributionFlowTest.order(r, "PERSONAL_ACCOUNT", UUID.randomUUID().toString(), payer.psnNo()),
         403, "STEP_UP_REQUIRED");
     assertEquals(200, r.post("/api/v1/auth/step-up",

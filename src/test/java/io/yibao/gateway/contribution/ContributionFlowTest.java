@@ -63,7 +63,7 @@ class ContributionFlowTest {
     Person p = person(Personas.EMPLOYEE);
     employee = Resident.signIn(gateway.http(), p.mobile(), "contrib-phone-1");
     assertEquals(200, employee.post("/api/v1/me/real-name",
-        new JsonObject().put("name", p.name()).put("idNumber", p.idNumber())).statusCode());
+        new JsonObject().put("name", p.name()).put("idNumber", p.idNumber()).put("faceToken", Resident.faceToken(p.psnNo()))).statusCode());
   }
 
   @AfterAll
@@ -155,7 +155,7 @@ class ContributionFlowTest {
     Person p = ContributionLoadHelper.residentPayers(1, 320).get(0);
     Resident payer = Resident.signIn(gateway.http(), p.mobile(), "contrib-forge");
     assertEquals(200, payer.post("/api/v1/me/real-name",
-        new JsonObject().put("name", p.name()).put("idNumber", p.idNumber())).statusCode());
+        new JsonObject().put("name", p.name()).put("idNumber", p.idNumber()).put("faceToken", Resident.faceToken(p.psnNo()))).statusCode());
     JsonObject o = new JsonObject(order(payer, "WECHAT_PAY", UUID.randomUUID().toString(), p.psnNo()).body());
     String id = o.getString("id");
     long now = System.currentTimeMillis() / 1000;
@@ -213,7 +213,7 @@ class ContributionFlowTest {
     Person p = ContributionLoadHelper.residentPayers(1, 322).get(0);
     Resident payer = Resident.signIn(gateway.http(), p.mobile(), "contrib-late");
     assertEquals(200, payer.post("/api/v1/me/real-name",
-        new JsonObject().put("name", p.name()).put("idNumber", p.idNumber())).statusCode());
+        new JsonObject().put("name", p.name()).put("idNumber", p.idNumber()).put("faceToken", Resident.faceToken(p.psnNo()))).statusCode());
     JsonObject o = new JsonObject(order(payer, "WECHAT_PAY", UUID.randomUUID().toString(), p.psnNo()).body());
     String id = o.getString("id");
     // Let the order run out (as 15 minutes would), straight in the gateway's Redis.

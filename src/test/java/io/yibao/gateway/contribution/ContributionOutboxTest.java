@@ -54,7 +54,7 @@ class ContributionOutboxTest {
         work.add(pool.submit(() -> {
           Resident r = Resident.signIn(gateway.http(), p.mobile(), "outbox-" + p.psnNo().substring(10));
           assertEquals(200, r.post("/api/v1/me/real-name",
-              new JsonObject().put("name", p.name()).put("idNumber", p.idNumber())).statusCode());
+              new JsonObject().put("name", p.name()).put("idNumber", p.idNumber()).put("faceToken", Resident.faceToken(p.psnNo()))).statusCode());
           HttpResponse<String> created = ContributionFlowTest.order(r, "WECHAT_PAY", UUID.randomUUID().toString(),
               p.psnNo());
           assertEquals(201, created.statusCode(), created.body());

@@ -69,7 +69,7 @@ class LogPrivacyTest {
       LogCapture.clear();
       Resident r = Resident.signIn(gateway.http(), employee.mobile(), "log-device-1");
       String loginCode = Resident.latestCode(employee.mobile());
-      r.post("/api/v1/me/real-name", new JsonObject().put("name", employee.name()).put("idNumber", employee.idNumber()));
+      r.post("/api/v1/me/real-name", new JsonObject().put("name", employee.name()).put("idNumber", employee.idNumber()).put("faceToken", Resident.faceToken(employee.psnNo())));
       r.get("/api/v1/me");
       r.post("/api/v1/auth/step-up/otp");
       String stepUpCode = Resident.latestCode(employee.mobile());

@@ -98,11 +98,22 @@ public final class Resident {
     return r;
   }
 
-  /** Binds the account to the person by real name and activates the insurance code with a face token. */
-  public Resident bindAndActivate(io.yibao.sandbox.registry.Person person) {
-    HttpResponse<String> bound = post("/api/v1/me/real-name",
-        new JsonObject().put("name", person.name()).put("idNumber", person.idNumber()));
+  /** The real-name binding's body for the person: name, ID number and a fresh face token of theirs. */
+  public static JsonObject realName(io.yibao.sandbox.registry.Person person) {
+    return new JsonObject().put("name", person.name()).put("idNumber", person.idNumber())
+        .put("faceToken", faceToken(person.psnNo()));
+  }
+
+  /** Binds the account to the person (real name + face). */
+  public Resident bind(io.yibao.sandbox.registry.Person person) {
+    HttpResponse<String> bound = post("/api/v1/me/real-name", realName(person));
     assertEquals(200, bound.statusCode(), bound.body());
+    return this;
+  }
+
+  /** Binds the account to the person by real name and face, and activates the insurance code with a face token. */
+  public Resident bindAndActivate(io.yibao.sandbox.registry.Person person) {
+    bind(person);
     HttpResponse<String> activated = post("/api/v1/insurance-code/activation",
         new JsonObject().put("faceToken", faceToken(person.psnNo())));
     assertEquals(200, activated.statusCode(), activated.body());

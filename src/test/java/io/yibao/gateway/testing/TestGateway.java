@@ -42,6 +42,7 @@ public final class TestGateway implements AutoCloseable {
     env.put(ConfigLoader.envName("http.drainSeconds"), "1");
     // Tests send many requests from 127.0.0.1; the per-address limit is tested on its own with a low value.
     env.put(ConfigLoader.envName("rateLimits.perClientAddress.limit"), "1000000");
+    env.put(ConfigLoader.envName("identity.realName.perClientAddress.limit"), "1000000");
     overrides.forEach((key, value) -> env.put(ConfigLoader.envName(key), value));
     GatewayConfig config = ConfigLoader.load(List.of("gateway-config/demo.yaml"), null, env);
     try {
