@@ -80,7 +80,8 @@ final class GatewayVerticle extends VerticleBase {
     Pseudonyms pseudonyms = new Pseudonyms(config.security().pepper());
     Sessions sessions = new Sessions(redis, config.identity());
     AccessTokens residentTokens = shared.residentTokens();
-    ResidentAccounts residentAccounts = new ResidentAccounts(redis, pseudonyms);
+    InsuranceCodes insuranceCodes = new InsuranceCodes(redis, config.insuranceCode(), pseudonyms);
+    ResidentAccounts residentAccounts = new ResidentAccounts(redis, pseudonyms, sessions, List.of(insuranceCodes));
     FaceTokens faceTokens = new FaceTokens(config.security().faceTokenIssuer(), config.security().faceTokenPublicKey(),
         redis);
     Operations operations = operations();
@@ -91,7 +92,6 @@ final class GatewayVerticle extends VerticleBase {
         .register(operations);
 
     Idempotency idempotency = new Idempotency(redis, config.idempotency());
-    InsuranceCodes insuranceCodes = new InsuranceCodes(redis, config.insuranceCode());
     new CodeEndpoints(config.insuranceCode(), insuranceCodes, faceTokens, core).register(operations);
     PharmacySettlements settlements = new PharmacySettlements(new NationalInterface(core.client("settlement"), redis),
         new SettlementRecords(redis, config.pharmacy()), config.pharmacy());

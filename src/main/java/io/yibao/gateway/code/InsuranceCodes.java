@@ -6,6 +6,8 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
 import io.yibao.gateway.auth.Secrets;
 import io.yibao.gateway.config.GatewayConfig;
+import io.yibao.gateway.identity.BindingDependents;
+import io.yibao.gateway.privacy.Pseudonyms;
 import io.yibao.gateway.redis.RedisKeys;
 import io.yibao.gateway.redis.RedisScript;
 import io.yibao.gateway.redis.RedisStore;
@@ -26,9 +28,16 @@ import java.util.Map;
  *   yb:{acct:&lt;account&gt;}:code:current          hash person|device → live code        TTL the code's life
  *   yb:{acct:&lt;account&gt;}:code:activation       hash: psn, at                          permanent
  *   yb:{acct:&lt;account&gt;}:code:proxies          hash psn → {relation, addedAt}         permanent
+ *   yb:{psn:&lt;person pseudonym&gt;}:code:proxy-holders   set of accounts holding the person as a proxy   permanent
  * </pre>
+ * Activation, codes and proxies exist because an account holds its person, so they end with that binding
+ * ({@link #bindingEnded}): the account's activation, all its live codes (of the person and of family members)
+ * and all its proxies; and the proxies other accounts hold of the person, with their live codes of the person.
+ * Those others' entries were granted around the person (their face, or a relation and a step-up), and a binding
+ * ends when the person leaves an account or re-proves themselves on a new one: from then on they approve anew
+ * who shows their code. The reverse index {@code proxy-holders} is what finds the others.
  */
-public final class InsuranceCodes {
+public final class InsuranceCodes implements BindingDependents {
 
   /** A live code's binding. */
   public record Live(String code, String accountId, String sessionId, String deviceId, String psnNo, long issuedMillis) {
@@ -45,13 +54,17 @@ public final class InsuranceCodes {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final RedisScript CONSUME = RedisScript.load("code-consume.lua");
   private static final RedisScript SWAP = RedisScript.load("code-current-swap.lua");
+  private static final RedisScript END_CURRENT = RedisScript.load("code-current-end.lua");
+  private static final RedisScript DELETE_IF_FIELD = RedisScript.load("delete-if-field.lua");
 
   private final RedisStore redis;
   private final GatewayConfig.InsuranceCode config;
+  private final Pseudonyms pseudonyms;
 
-  public InsuranceCodes(RedisStore redis, GatewayConfig.InsuranceCode config) {
+  public InsuranceCodes(RedisStore redis, GatewayConfig.InsuranceCode config, Pseudonyms pseudonyms) {
     this.redis = redis;
     this.config = config;
+    this.pseudonyms = pseudonyms;
   }
 
   /** {@code YB} + 128 random bits in Crockford base32 (26 characters). */
@@ -98,6 +111,10 @@ public final class InsuranceCodes {
 
   static String proxiesKey(String accountId) {
     return RedisKeys.key("acct:" + accountId, "code", "proxies");
+  }
+
+  private String holdersKey(String psnNo) {
+    return RedisKeys.key("psn:" + pseudonyms.person(psnNo), "code", "proxy-holders");
   }
 
   long ttlMillis() {
@@ -182,12 +199,51 @@ public final class InsuranceCodes {
     });
   }
 
+  /** The index entry first: a proxy is never without it (an entry without a proxy is harmless). */
   public Future<Void> addProxy(String accountId, String psnNo, JsonObject entry) {
-    return redis.send(Command.HSET, proxiesKey(accountId), psnNo, entry.encode()).mapEmpty();
+    return redis.send(Command.SADD, holdersKey(psnNo), accountId)
+        .compose(x -> redis.send(Command.HSET, proxiesKey(accountId), psnNo, entry.encode())).mapEmpty();
   }
 
   public Future<Boolean> removeProxy(String accountId, String psnNo) {
-    return redis.send(Command.HDEL, proxiesKey(accountId), psnNo).map(r -> r.toInteger() > 0);
+    return redis.send(Command.HDEL, proxiesKey(accountId), psnNo).compose(r -> endCodes(accountId, psnNo + "|")
+        .compose(x -> redis.send(Command.SREM, holdersKey(psnNo), accountId)).map(r.toInteger() > 0));
+  }
+
+  // --- when the binding ends ------------------------------------------------------------------------------------
+
+  @Override
+  public Future<Void> bindingEnded(String accountId, String psnNo) {
+    return DELETE_IF_FIELD.run(redis, List.of(activationKey(accountId)), List.of("psn", psnNo))
+        .compose(x -> endCodes(accountId, ""))
+        .compose(x -> redis.send(Command.HKEYS, proxiesKey(accountId)))
+        .compose(members -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (var m : members) {
+            String member = m.toString();
+            chain = chain.compose(y -> removeProxy(accountId, member).mapEmpty());
+          }
+          return chain;
+        })
+        .compose(x -> redis.send(Command.SMEMBERS, holdersKey(psnNo)))
+        .compose(holders -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (var h : holders) {
+            String holder = h.toString();
+            chain = chain.compose(y -> removeProxy(holder, psnNo).mapEmpty());
+          }
+          return chain;
+        });
+  }
+
+  /** Ends the account's live codes whose person|device field starts with {@code prefix} ("" for all). */
+  private Future<Void> endCodes(String accountId, String prefix) {
+    return END_CURRENT.run(redis, List.of(currentKey(accountId)), List.of(prefix)).compose(codes -> {
+      List<Future<?>> deletes = new java.util.ArrayList<>();
+      // Each live code is in its own slot: one DEL each.
+      codes.forEach(c -> deletes.add(redis.send(Command.DEL, liveKey(c.toString()))));
+      return Future.all(deletes).mapEmpty();
+    });
   }
 
   /** Random id helper shared by the code package's records. */

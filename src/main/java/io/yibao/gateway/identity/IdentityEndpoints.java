@@ -238,7 +238,8 @@ public final class IdentityEndpoints {
   /**
    * Binding proves the person twice over (实名 + 实人): the registry matches name and ID number, and a fresh face
    * result names that same person. A person is bound to one account at a time, so binding a person another
-   * account holds moves them here and signs the other account out (the face proved who is asking).
+   * account holds moves them here and signs the other account out (the face proved who is asking); what ends
+   * with a binding is {@link ResidentAccounts}' to say.
    */
   private void bindRealName(RoutingContext rc) {
     ResidentSession s = ResidentSession.of(rc);
@@ -261,9 +262,7 @@ public final class IdentityEndpoints {
             // Someone else's face answers exactly like a wrong name: nothing says the name/ID pair was right.
             .compose(psnNo -> psnNo.equals(face.psnNo()) ? faceTokens.consume(face).map(psnNo)
                 : Future.failedFuture(new ProblemException(ProblemCode.REAL_NAME_MISMATCH, null))))
-        .compose(psnNo -> accounts.bind(s.accountId(), psnNo, true))
-        .compose(taken -> taken.previousAccount() == null ? Future.succeededFuture(taken)
-            : sessions.revoke(taken.previousAccount()).map(taken))
+        .compose(psnNo -> accounts.bind(s.accountId(), psnNo))
         // The session's copy of the profile predates the binding: answer with the profile as it is now.
         .compose(bound -> accounts.profile(s.accountId()))
         .onComplete(r -> {
