@@ -30,6 +30,11 @@ import java.util.Map;
  * remembers the tokens it verified (at most {@link #VERIFIED_CACHE_SIZE}, each no longer than the token lives)
  * and checks only the expiry on a repeat. Only tokens that verified are remembered, so forged tokens cannot fill
  * the cache. Revocation is unaffected: it is the session check in Redis, which runs on every request.
+ * <p>
+ * A token verifies only as the gateway writes it: HS256 (the algorithm is pinned: the same key would also verify
+ * HS384 or HS512), and each part in canonical base64url — only {@code A-Za-z0-9-_}, no padding, no unused bits
+ * set — because jjwt's decoder skips foreign characters, so {@code <token>!} would verify as a second text of the
+ * same token (and be remembered under it).
  */
 public final class AccessTokens {
 
@@ -71,6 +76,7 @@ public final class AccessTokens {
             return key;
           }
         })
+        .sig().clear().add(Jwts.SIG.HS256).and()
         .requireAudience(audience)
         .clockSkewSeconds(CLOCK_SKEW_SECONDS)
         .clock(() -> Date.from(clock.instant()))
@@ -110,7 +116,32 @@ public final class AccessTokens {
     return fresh;
   }
 
+  private static final java.util.regex.Pattern SHAPE =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{43}");
+  private static final java.util.Base64.Decoder DECODER = java.util.Base64.getUrlDecoder();
+  private static final java.util.Base64.Encoder ENCODER = java.util.Base64.getUrlEncoder().withoutPadding();
+
+  /** Only base64url characters in three parts (43 for an HS256 signature), each re-encoding to itself. */
+  static boolean canonical(String token) {
+    if (token == null || !SHAPE.matcher(token).matches()) {
+      return false;
+    }
+    for (String part : token.split("\\.")) {
+      try {
+        if (!ENCODER.encodeToString(DECODER.decode(part)).equals(part)) {
+          return false;
+        }
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private Verified parse(String token) {
+    if (!canonical(token)) {
+      return null;
+    }
     try {
       Claims claims = parser.parseSignedClaims(token).getPayload();
       String sid = claims.get("sid", String.class);

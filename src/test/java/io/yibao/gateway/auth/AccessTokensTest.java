@@ -85,4 +85,51 @@ class AccessTokensTest {
         "resident", 900, clock).issue("A123", "S456");
     assertNull(new AccessTokens(KEYS, "resident", 900, clock).verify(retired));
   }
+
+  /** A key long enough for HS384 and HS512, so that only the algorithm pin can refuse them. */
+  static final TokenKeys LONG_KEY = new TokenKeys("k9", Map.of(
+      "k9", "DEMO-ONLY-access-token-key-long-enough-for-hs512-0123456789abcdef0123456789"));
+
+  static String signed(io.jsonwebtoken.security.MacAlgorithm alg, MovableClock clock) {
+    return io.jsonwebtoken.Jwts.builder()
+        .header().keyId("k9").and()
+        .subject("A123").claim("sid", "S456").audience().add("resident").and()
+        .issuedAt(java.util.Date.from(clock.now))
+        .expiration(java.util.Date.from(clock.now.plusSeconds(900)))
+        .id("T1")
+        .signWith(io.jsonwebtoken.security.Keys.hmacShaKeyFor(LONG_KEY.keys().get("k9")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8)), alg)
+        .compact();
+  }
+
+  @Test
+  void onlyHs256VerifiesAlsoUnderTheSameKey() {
+    MovableClock clock = new MovableClock();
+    AccessTokens tokens = new AccessTokens(LONG_KEY, "resident", 900, clock);
+    assertNotNull(tokens.verify(signed(io.jsonwebtoken.Jwts.SIG.HS256, clock)), "the pinned algorithm verifies");
+    assertNull(tokens.verify(signed(io.jsonwebtoken.Jwts.SIG.HS384, clock)), "HS384 under the same key");
+    assertNull(tokens.verify(signed(io.jsonwebtoken.Jwts.SIG.HS512, clock)), "HS512 under the same key");
+  }
+
+  @Test
+  void onlyTheCanonicalTextOfATokenVerifies() {
+    AccessTokens tokens = new AccessTokens(KEYS, "resident", 900, new MovableClock());
+    String token = tokens.issue("A123", "S456");
+    String[] parts = token.split("\\.");
+    assertEquals(43, parts[2].length(), "HS256: 32 bytes, 43 base64url characters");
+    // Characters outside base64url at either edge of the signature, or of the other parts.
+    for (String edge : new String[] {"!", "=", "*", "~", "%", " ", "+", "/"}) {
+      assertNull(tokens.verify(token + edge), "after the signature: " + edge);
+      assertNull(tokens.verify(parts[0] + "." + parts[1] + "." + edge + parts[2]), "before the signature: " + edge);
+      assertNull(tokens.verify(parts[0] + edge + "." + parts[1] + "." + parts[2]), "after the header: " + edge);
+    }
+    // The last character of the signature carries 2 bits and 4 unused ones: setting unused bits writes the same
+    // bytes another way.
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    int last = alphabet.indexOf(parts[2].charAt(42));
+    String sameBytes = parts[2].substring(0, 42) + alphabet.charAt(last | 0b0101);
+    assertNull(tokens.verify(parts[0] + "." + parts[1] + "." + sameBytes), "unused bits set");
+    assertNotNull(tokens.verify(token), "the canonical text still verifies");
+    assertNotNull(new AccessTokens(KEYS, "resident", 900, new MovableClock()).verify(token));
+  }
 }
