@@ -1,9 +1,11 @@
--- Lists an account's live sessions, dropping index entries whose session has ended.
--- KEYS[1] session index; ARGV[1] session key prefix
+-- Lists an account's live sessions, dropping index entries whose session has ended. Every session key is
+-- declared: the caller read the index first; a session created since is not listed this time.
+-- KEYS[1] session index, KEYS[2..] the listed sessions' keys; ARGV[1..] their sids, in the same order
 -- Returns a flat list: sid, device name, device id, created ms, last seen ms, ...
 local out = {}
-for _, sid in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  local s = redis.call('HMGET', ARGV[1] .. sid, 'dn', 'dev', 'ca', 'ls')
+for j = 1, #ARGV do
+  local sid = ARGV[j]
+  local s = redis.call('HMGET', KEYS[1 + j], 'dn', 'dev', 'ca', 'ls')
   if s[3] then
     out[#out + 1] = sid
     out[#out + 1] = s[1] or ''

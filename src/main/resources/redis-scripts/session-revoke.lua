@@ -1,16 +1,22 @@
--- Ends sessions of one account: the given sids, or all of them when none is given.
--- KEYS[1] session index; ARGV[1] session key prefix, ARGV[2..] sids
--- Returns the number of sessions that existed and were ended.
-local sids = {}
-if #ARGV > 1 then
-  for i = 2, #ARGV do sids[#sids + 1] = ARGV[i] end
-else
-  sids = redis.call('ZRANGE', KEYS[1], 0, -1)
+-- Ends sessions of one account. Every session key is declared.
+-- KEYS[1] session index, KEYS[2..] per sid: its session key, then its used-refresh-hashes key
+-- ARGV[1] 'all' to end every session (the sids listed are then what the caller read from the index) or 'these',
+-- ARGV[2..] the sids
+-- Returns the number of sessions that existed and were ended, or 'RETRY' when ending all and the index holds a
+-- session that is not listed (it changed since it was read: read it again).
+if ARGV[1] == 'all' then
+  local listed = {}
+  for i = 2, #ARGV do listed[ARGV[i]] = true end
+  for _, sid in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+    if not listed[sid] then
+      return 'RETRY'
+    end
+  end
 end
 local ended = 0
-for _, sid in ipairs(sids) do
-  ended = ended + redis.call('DEL', ARGV[1] .. sid)
-  redis.call('DEL', ARGV[1] .. sid .. ':used')
-  redis.call('ZREM', KEYS[1], sid)
+for i = 2, #ARGV do
+  ended = ended + redis.call('DEL', KEYS[2 * i - 2])
+  redis.call('DEL', KEYS[2 * i - 1])
+  redis.call('ZREM', KEYS[1], ARGV[i])
 end
 return ended

@@ -19,7 +19,9 @@ import java.util.List;
  *   yb:{acct:&lt;account&gt;}:sessions:index    zset sid → created ms                 TTL absolute expiry
  * </pre>
  * Every change is one Lua script, so two gateway instances never see half a session. Deleting the hash is
- * revocation: the next request on any instance finds nothing.
+ * revocation: the next request on any instance finds nothing. A script declares every key it touches (Redis
+ * Cluster routes by them): those that must see all of an account's sessions are handed the sids read from the
+ * index just before, and answer RETRY when the index has changed since ({@link #withIndex}).
  */
 public final class Sessions {
 
@@ -73,14 +75,57 @@ public final class Sessions {
     String secret = Secrets.randomId(32);
     long now = System.currentTimeMillis();
     long absolute = now + config.sessionAbsoluteDays() * 86_400_000L;
-    List<String> args = new ArrayList<>(List.of(sid, sessionPrefix(accountId), Long.toString(now),
-        Long.toString(idleMillis()), Long.toString(absolute), Integer.toString(config.maxDevices()),
-        "acct", accountId, "dev", deviceId, "dn", deviceName, "ca", Long.toString(now), "ls", Long.toString(now),
-        "abs", Long.toString(absolute), "rh", Secrets.sha256Hex(secret), "su", "0"));
-    return CREATE.run(redis, List.of(indexKey(accountId), sessionKey(accountId, sid)), args).map(r -> {
+    List<String> fields = List.of("acct", accountId, "dev", deviceId, "dn", deviceName, "ca", Long.toString(now),
+        "ls", Long.toString(now), "abs", Long.toString(absolute), "rh", Secrets.sha256Hex(secret), "su", "0");
+    return withIndex(accountId, sids -> {
+      List<String> keys = new ArrayList<>(List.of(indexKey(accountId), sessionKey(accountId, sid)));
+      keys.addAll(sessionKeys(accountId, sids));
+      List<String> args = new ArrayList<>(List.of(sid, Long.toString(now), Long.toString(idleMillis()),
+          Long.toString(absolute), Integer.toString(config.maxDevices()), Integer.toString(sids.size())));
+      args.addAll(sids);
+      args.addAll(fields);
+      return CREATE.run(redis, keys, args);
+    }).map(r -> {
       List<String> evicted = new ArrayList<>();
       r.forEach(x -> evicted.add(x.toString()));
       return new Created(sid, RefreshToken.format(accountId, sid, secret), evicted);
+    });
+  }
+
+  /** Each sid's session key and its used-refresh-hashes key, in order: what the session scripts declare. */
+  private static List<String> sessionKeys(String accountId, List<String> sids) {
+    List<String> keys = new ArrayList<>();
+    for (String sid : sids) {
+      keys.add(sessionKey(accountId, sid));
+      keys.add(sessionKey(accountId, sid) + ":used");
+    }
+    return keys;
+  }
+
+  private static final int INDEX_READS = 5;
+
+  /**
+   * Runs a script that must declare every session of the account: reads the index, hands its sids to the script,
+   * and reads again when the script answers RETRY (the index changed in between, e.g. a sign-in elsewhere).
+   */
+  private Future<Response> withIndex(String accountId, java.util.function.Function<List<String>, Future<Response>> script) {
+    return withIndex(accountId, script, INDEX_READS);
+  }
+
+  private Future<Response> withIndex(String accountId, java.util.function.Function<List<String>, Future<Response>> script,
+                                     int reads) {
+    return redis.send(Command.ZRANGE, indexKey(accountId), 0, -1).compose(members -> {
+      List<String> sids = new ArrayList<>();
+      if (members != null) {
+        members.forEach(m -> sids.add(m.toString()));
+      }
+      return script.apply(sids);
+    }).compose(r -> {
+      if (r == null || r.type() != io.vertx.redis.client.ResponseType.BULK || !"RETRY".equals(r.toString())) {
+        return Future.succeededFuture(r);
+      }
+      return reads > 1 ? withIndex(accountId, script, reads - 1)
+          : Future.failedFuture(new IllegalStateException("the session index kept changing"));
     });
   }
 
@@ -122,7 +167,11 @@ public final class Sessions {
   }
 
   public Future<List<Listed>> list(String accountId) {
-    return LIST.run(redis, List.of(indexKey(accountId)), List.of(sessionPrefix(accountId))).map(r -> {
+    return withIndex(accountId, sids -> {
+      List<String> keys = new ArrayList<>(List.of(indexKey(accountId)));
+      sids.forEach(sid -> keys.add(sessionKey(accountId, sid)));
+      return LIST.run(redis, keys, sids);
+    }).map(r -> {
       List<Listed> out = new ArrayList<>();
       for (int i = 0; i + 4 < r.size(); i += 5) {
         out.add(new Listed(r.get(i).toString(), r.get(i + 1).toString(), r.get(i + 2).toString(),
@@ -134,10 +183,18 @@ public final class Sessions {
 
   /** Ends the given sessions of the account (all of them when none is named); the count that existed. */
   public Future<Integer> revoke(String accountId, String... sids) {
-    List<String> args = new ArrayList<>();
-    args.add(sessionPrefix(accountId));
-    args.addAll(List.of(sids));
-    return REVOKE.run(redis, List.of(indexKey(accountId)), args).map(Response::toInteger);
+    if (sids.length > 0) {
+      return revokeListed(accountId, "these", List.of(sids)).map(Response::toInteger);
+    }
+    return withIndex(accountId, listed -> revokeListed(accountId, "all", listed)).map(Response::toInteger);
+  }
+
+  private Future<Response> revokeListed(String accountId, String mode, List<String> sids) {
+    List<String> keys = new ArrayList<>(List.of(indexKey(accountId)));
+    keys.addAll(sessionKeys(accountId, sids));
+    List<String> args = new ArrayList<>(List.of(mode));
+    args.addAll(sids);
+    return REVOKE.run(redis, keys, args);
   }
 
   /** Marks the session freshly verified until now + the step-up window. */
