@@ -41,6 +41,7 @@ public final class Sessions {
   private static final RedisScript REFRESH = RedisScript.load("session-refresh.lua");
   private static final RedisScript LIST = RedisScript.load("session-list.lua");
   private static final RedisScript REVOKE = RedisScript.load("session-revoke.lua");
+  private static final RedisScript STEP_UP = RedisScript.load("session-step-up.lua");
 
   private final RedisStore redis;
   private final GatewayConfig.Identity config;
@@ -200,6 +201,8 @@ public final class Sessions {
   /** Marks the session freshly verified until now + the step-up window. */
   public Future<Long> stepUp(String accountId, String sid) {
     long until = System.currentTimeMillis() + config.stepUpSeconds() * 1000L;
-    return redis.send(Command.HSET, sessionKey(accountId, sid), "su", until).map(until);
+    return STEP_UP.run(redis, List.of(sessionKey(accountId, sid)), List.of(Long.toString(until)))
+        .compose(r -> r.toInteger() == 1 ? Future.succeededFuture(until)
+            : Future.failedFuture(ResidentAuthHandler.unauthenticated("The session has ended")));
   }
 }

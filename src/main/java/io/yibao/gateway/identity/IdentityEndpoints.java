@@ -203,7 +203,8 @@ public final class IdentityEndpoints {
       Responses.json(rc, 200, me);
       return;
     }
-    String copyKey = RedisKeys.key("acct:" + s.accountId(), "stale", "me-person");
+    // The copy is the person's, not the account's: an account that binds someone else never sees it.
+    String copyKey = RedisKeys.key("psn:" + pseudonyms.person(profile.psnNo()), "stale", "me-person");
     staleCopies.read(copyKey, () -> person(profile.psnNo())).map(read -> me
         .put("person", read.data())
         .put("stale", read.stale())

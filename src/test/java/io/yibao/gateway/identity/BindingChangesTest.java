@@ -39,7 +39,14 @@ class BindingChangesTest {
     redis = TestRedis.started();
     gateway = TestGateway.start(redis, Map.of(
         "identity.otp.perPhone.limit", "1000",
-        "identity.otp.perPhoneDaily.limit", "1000"));
+        "identity.otp.perPhoneDaily.limit", "1000",
+        "core.registry.readRetries", "0",
+        "core.registry.breaker.minimumCalls", "1000"));
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void clearFaults() {
+    TestSandbox.clearFaults();
   }
 
   @AfterAll
@@ -171,5 +178,26 @@ class BindingChangesTest {
     assertTrue(live(daughter, daughtersOwnCode), "her own code is hers");
     assertProblem(daughter.post("/api/v1/insurance-code", new JsonObject().put("psnNo", Personas.FATHER)), 422,
         "NOT_A_FAMILY_MEMBER");
+  }
+
+  @Test
+  void aReboundAccountNeverSeesTheStaleCopyOfItsPreviousPerson() {
+    Person first = stranger(2);
+    Person second = stranger(3);
+    Resident r = Resident.signIn(gateway.http(), "13500002006", "stale-phone-6").bind(first);
+    assertEquals(first.psnNo(), boundPerson(r)); // good reads: a copy of the first person is kept
+
+    TestSandbox.fault("registry", new JsonObject().put("errorRate", 1.0));
+    HttpResponse<String> rebound = r.post("/api/v1/me/real-name", Resident.realName(second));
+    assertFalse(rebound.body().contains(first.psnNo()), "the first person's data in the answer: " + rebound.body());
+    HttpResponse<String> me = r.get("/api/v1/me");
+    assertFalse(me.body().contains(first.psnNo()), "the first person's data, served to the account: " + me.body());
+    assertProblem(me, 503, "CORE_UNAVAILABLE");
+
+    // The copy belongs to the person: whoever holds them now may see it.
+    Resident own = Resident.signIn(gateway.http(), first.mobile(), "stale-own-6").bind(first);
+    JsonObject stale = new JsonObject(own.get("/api/v1/me").body());
+    assertTrue(stale.getBoolean("stale"));
+    assertEquals(first.psnNo(), stale.getJsonObject("person").getString("psnNo"));
   }
 }

@@ -1,0 +1,80 @@
+package io.yibao.gateway.auth;
+
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.yibao.gateway.config.ConfigLoader;
+import io.yibao.gateway.config.GatewayConfig;
+import io.yibao.gateway.redis.RedisStore;
+import io.yibao.gateway.testing.TestRedis;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A step-up marks a live session, and never brings back one that ended meanwhile (as a hash without a TTL). */
+class SessionStepUpTest {
+
+  static TestRedis redis;
+  static Vertx vertx;
+  static RedisStore store;
+  static Sessions sessions;
+
+  @BeforeAll
+  static void start() {
+    redis = TestRedis.started();
+    vertx = Vertx.vertx();
+    GatewayConfig config = ConfigLoader.load(List.of("gateway-config/demo.yaml"), null,
+        Map.of(ConfigLoader.envName("redis.url"), redis.url()));
+    store = RedisStore.create(vertx, config.redis());
+    sessions = new Sessions(store, config.identity());
+    // the first connection of a cold JVM may take longer than one command's time bound
+    io.yibao.gateway.testing.Await.until("Redis answers", java.time.Duration.ofSeconds(10), () -> {
+      try {
+        await(store.ping());
+        return true;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    store.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    redis.close();
+  }
+
+  static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aStepUpKeepsTheSessionsTtl() throws Exception {
+    Sessions.Created created = await(sessions.create("acct-live", "dev-1", "phone"));
+    String key = Sessions.sessionKey("acct-live", created.sessionId());
+    long until = await(sessions.stepUp("acct-live", created.sessionId()));
+    assertEquals(Long.toString(until), redis.command("HGET", key, "su"));
+    assertTrue(Long.parseLong(redis.command("PTTL", key)) > 0, "still bounded by the idle timeout");
+  }
+
+  @Test
+  void aSessionThatEndedIsNotBroughtBackByAStepUp() throws Exception {
+    Sessions.Created created = await(sessions.create("acct-gone", "dev-1", "phone"));
+    String key = Sessions.sessionKey("acct-gone", created.sessionId());
+    redis.command("DEL", key); // the idle timeout ran out between the request's check and the step-up
+    ExecutionException failed = assertThrows(ExecutionException.class,
+        () -> await(sessions.stepUp("acct-gone", created.sessionId())));
+    assertTrue(failed.getCause() instanceof io.yibao.gateway.http.ProblemException, failed.getCause().toString());
+    assertEquals("0", redis.command("EXISTS", key), "no session hash without a TTL");
+    assertEquals(0, await(store.send(Command.EXISTS, key)).toInteger());
+  }
+}
