@@ -6,6 +6,8 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
 import io.yibao.gateway.auth.Secrets;
 import io.yibao.gateway.config.GatewayConfig;
+import io.yibao.gateway.http.ProblemCode;
+import io.yibao.gateway.http.ProblemException;
 import io.yibao.gateway.identity.BindingDependents;
 import io.yibao.gateway.privacy.Pseudonyms;
 import io.yibao.gateway.redis.RedisKeys;
@@ -128,10 +130,18 @@ public final class InsuranceCodes implements BindingDependents {
     String key = liveKey(code);
     return redis.writeWithTtl(Command.HSET, key, ttlMillis(), "acct", accountId, "sid", sessionId, "dev", deviceId,
             "psn", psnNo, "issued", now)
-        .compose(x -> SWAP.run(redis, List.of(currentKey(accountId)),
-            List.of(psnNo + "|" + deviceId, code, Long.toString(ttlMillis()))))
-        // Two steps because the old code lives in its own slot: for one round trip both work, then the old dies.
-        .compose(old -> old == null ? Future.succeededFuture() : redis.send(Command.DEL, liveKey(old.toString())))
+        .compose(x -> SWAP.run(redis, List.of(currentKey(accountId), activationKey(accountId), proxiesKey(accountId)),
+            List.of(psnNo + "|" + deviceId, code, Long.toString(ttlMillis()), psnNo)))
+        .compose(swapped -> {
+          if (swapped.get(0).toInteger() == 0) {
+            // The binding (or the family entry) ended after the endpoint's check: the new code must not live.
+            return redis.send(Command.DEL, key).compose(x -> Future.failedFuture(new ProblemException(
+                ProblemCode.CODE_NOT_ACTIVATED, "POST /api/v1/insurance-code/activation with a face token first")));
+          }
+          Response old = swapped.size() > 1 ? swapped.get(1) : null;
+          // Two steps because the old code lives in its own slot: for one round trip both work, then the old dies.
+          return old == null ? Future.succeededFuture() : redis.send(Command.DEL, liveKey(old.toString()));
+        })
         .map(x -> new Live(code, accountId, sessionId, deviceId, psnNo, now));
   }
 

@@ -1,0 +1,91 @@
+package io.yibao.gateway.code;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.yibao.gateway.config.ConfigLoader;
+import io.yibao.gateway.config.GatewayConfig;
+import io.yibao.gateway.http.ProblemException;
+import io.yibao.gateway.privacy.Pseudonyms;
+import io.yibao.gateway.redis.RedisStore;
+import io.yibao.gateway.testing.Await;
+import io.yibao.gateway.testing.TestRedis;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * A code is recorded only while the account may show that person's code, in the same step that records it: a
+ * binding that ends while a code is being issued (after the endpoint's own check) cannot leave a live code behind.
+ */
+class InsuranceCodesTest {
+
+  static TestRedis redis;
+  static Vertx vertx;
+  static RedisStore store;
+  static InsuranceCodes codes;
+
+  @BeforeAll
+  static void start() {
+    redis = TestRedis.started();
+    vertx = Vertx.vertx();
+    GatewayConfig config = ConfigLoader.load(List.of("gateway-config/demo.yaml"), null,
+        Map.of(ConfigLoader.envName("redis.url"), redis.url()));
+    store = RedisStore.create(vertx, config.redis());
+    codes = new InsuranceCodes(store, config.insuranceCode(), new Pseudonyms(config.security().pepper()));
+    Await.until("Redis answers", Duration.ofSeconds(10), () -> {
+      try {
+        await(store.ping());
+        return true;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    store.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    redis.close();
+  }
+
+  static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  static void refused(io.vertx.core.Future<?> f) {
+    ExecutionException e = assertThrows(ExecutionException.class, () -> await(f));
+    assertEquals(ProblemException.class, e.getCause().getClass(), e.getCause().toString());
+  }
+
+  @Test
+  void aCodeIsOnlyRecordedWhileTheAccountMayShowIt() throws Exception {
+    refused(codes.issue("acct-1", "sid-1", "dev-1", "P-SELF"));
+    assertEquals("", redis.command("KEYS", "yb:{code:*"), "no live code left");
+
+    await(codes.activate("acct-1", "P-SELF"));
+    String own = await(codes.issue("acct-1", "sid-1", "dev-1", "P-SELF")).code();
+    refused(codes.issue("acct-1", "sid-1", "dev-1", "P-CHILD"));
+    await(codes.addProxy("acct-1", "P-CHILD", new JsonObject().put("relation", "CHILD")));
+    String child = await(codes.issue("acct-1", "sid-1", "dev-1", "P-CHILD")).code();
+    assertNotNull(await(codes.live(own)));
+    assertNotNull(await(codes.live(child)));
+
+    await(codes.bindingEnded("acct-1", "P-SELF"));
+    assertNull(await(codes.live(own)));
+    assertNull(await(codes.live(child)));
+    refused(codes.issue("acct-1", "sid-1", "dev-1", "P-SELF"));
+    refused(codes.issue("acct-1", "sid-1", "dev-1", "P-CHILD"));
+  }
+}
