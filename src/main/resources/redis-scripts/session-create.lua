@@ -4,22 +4,29 @@
 -- KEYS[3..] per listed sid: its session key, then its used-refresh-hashes key
 -- ARGV[1] sid, ARGV[2] now ms, ARGV[3] idle ms, ARGV[4] absolute expiry ms (epoch), ARGV[5] max devices,
 -- ARGV[6] n = the number of listed sids, ARGV[7..6+n] the listed sids, then field/value pairs of the session
--- Returns the sids signed out to make room, or 'RETRY' when the index holds a session that is not listed (it
--- changed since it was read: read it again).
+-- Sessions created since the index was read are not listed; they are newer than the listed ones, so only when one
+-- of them would have to be signed out is the answer 'RETRY' (read the index again), before the session is written.
+-- Returns the sids signed out to make room, or 'RETRY'.
 local n = tonumber(ARGV[6])
 local listed = {}
 for j = 1, n do
   listed[ARGV[6 + j]] = j
 end
-local members = redis.call('ZRANGE', KEYS[1], 0, -1)
-for _, sid in ipairs(members) do
-  if not listed[sid] then
-    return 'RETRY'
+local live = 0
+for _, sid in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local j = listed[sid]
+  if j and redis.call('EXISTS', KEYS[1 + 2 * j]) == 0 then
+    redis.call('ZREM', KEYS[1], sid)
+  else
+    live = live + 1
   end
 end
-for _, sid in ipairs(members) do
-  if redis.call('EXISTS', KEYS[1 + 2 * listed[sid]]) == 0 then
-    redis.call('ZREM', KEYS[1], sid)
+local excess = live + 1 - tonumber(ARGV[5])
+if excess > 0 then
+  for _, sid in ipairs(redis.call('ZRANGE', KEYS[1], 0, excess - 1)) do
+    if not listed[sid] then
+      return 'RETRY'
+    end
   end
 end
 local fields = {}
@@ -31,18 +38,18 @@ redis.call('PEXPIRE', KEYS[2], ARGV[3])
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 redis.call('PEXPIREAT', KEYS[1], ARGV[4])
 local evicted = {}
-local excess = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[5])
 if excess > 0 then
-  for _, sid in ipairs(redis.call('ZRANGE', KEYS[1], 0, excess - 1)) do
-    -- the oldest are listed ones, unless clocks put the new one among them
+  for _, sid in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+    if #evicted == excess then
+      break
+    end
+    -- the oldest listed ones (checked above); never the new session itself
     local j = listed[sid]
     if j then
       redis.call('DEL', KEYS[1 + 2 * j], KEYS[2 + 2 * j])
-    else
-      redis.call('DEL', KEYS[2])
+      redis.call('ZREM', KEYS[1], sid)
+      evicted[#evicted + 1] = sid
     end
-    redis.call('ZREM', KEYS[1], sid)
-    evicted[#evicted + 1] = sid
   end
 end
 return evicted

@@ -21,7 +21,7 @@ import java.util.List;
  * Every change is one Lua script, so two gateway instances never see half a session. Deleting the hash is
  * revocation: the next request on any instance finds nothing. A script declares every key it touches (Redis
  * Cluster routes by them): those that must see all of an account's sessions are handed the sids read from the
- * index just before, and answer RETRY when the index has changed since ({@link #withIndex}).
+ * index just before, and answer RETRY when a change since then matters ({@link #withIndex}).
  */
 public final class Sessions {
 
@@ -103,7 +103,7 @@ public final class Sessions {
     return keys;
   }
 
-  private static final int INDEX_READS = 5;
+  private static final int INDEX_READS = 10;
 
   /**
    * Runs a script that must declare every session of the account: reads the index, hands its sids to the script,

@@ -19,7 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A step-up marks a live session, and never brings back one that ended meanwhile (as a hash without a TTL). */
+/**
+ * Sessions against a real Redis: a step-up marks a live session and never brings back one that ended meanwhile (as a
+ * hash without a TTL); sign-ins racing on one account keep the device limit although each script is handed the
+ * sessions read a moment before (a script whose list is stale answers RETRY and is run again).
+ */
 class SessionStepUpTest {
 
   static TestRedis redis;
@@ -76,5 +80,25 @@ class SessionStepUpTest {
     assertTrue(failed.getCause() instanceof io.yibao.gateway.http.ProblemException, failed.getCause().toString());
     assertEquals("0", redis.command("EXISTS", key), "no session hash without a TTL");
     assertEquals(0, await(store.send(Command.EXISTS, key)).toInteger());
+  }
+
+  @Test
+  void signInsRacingOnOneAccountKeepTheDeviceLimit() throws Exception {
+    List<io.vertx.core.Future<Sessions.Created>> racing = new java.util.ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      racing.add(sessions.create("acct-race", "dev-" + i, "phone " + i));
+    }
+    await(io.vertx.core.Future.all(racing));
+    List<String> evicted = new java.util.ArrayList<>();
+    for (var created : racing) {
+      evicted.addAll(created.result().evicted());
+    }
+    int maxDevices = 5;
+    assertEquals(12 - maxDevices, evicted.size(), "each sign-in past the limit signed exactly one out");
+    assertEquals(Integer.toString(maxDevices), redis.command("ZCARD", Sessions.indexKey("acct-race")));
+    for (String sid : evicted) {
+      assertEquals("0", redis.command("EXISTS", Sessions.sessionKey("acct-race", sid)));
+    }
+    assertEquals(maxDevices, await(sessions.list("acct-race")).size());
   }
 }
