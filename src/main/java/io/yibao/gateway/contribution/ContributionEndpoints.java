@@ -8,6 +8,7 @@ import io.yibao.gateway.auth.ResidentSession;
 import io.yibao.gateway.auth.Secrets;
 import io.yibao.gateway.config.GatewayConfig;
 import io.yibao.gateway.contribution.ContributionOrders.Status;
+import io.yibao.gateway.core.CoreCallException;
 import io.yibao.gateway.core.CoreClient;
 import io.yibao.gateway.core.CoreClients;
 import io.yibao.gateway.core.CoreResponse;
@@ -42,10 +43,16 @@ public final class ContributionEndpoints {
   private final CoreClient registry;
   private final CoreClient collection;
   private final CoreClient personalAccounts;
+  private final long debitSettleMillis;
 
+  /**
+   * @param debitSettleMillis how long after an order is placed its debit can still be answering (the accounts
+   *     client's timeout and a margin for the Redis steps before it): only then may the follow-up ask the ledger
+   */
   public ContributionEndpoints(GatewayConfig.Contributions config, ContributionOrders orders,
                                Idempotency idempotency, WechatPayClient channel, ContributionRecording recording,
-                               CoreClients core) {
+                               CoreClients core, long debitSettleMillis) {
+    this.debitSettleMillis = debitSettleMillis;
     this.config = config;
     this.orders = orders;
     this.idempotency = idempotency;
@@ -216,6 +223,9 @@ public final class ContributionEndpoints {
     order.put("status", Status.AWAITING_PAYMENT.name());
     order.put("createdAt", Long.toString(now));
     order.put("expiresAt", Long.toString(now + expiry));
+    if ("PERSONAL_ACCOUNT".equals(method)) {
+      order.put("settleBy", Long.toString(now + debitSettleMillis));
+    }
     long amount = total;
     return orders.hold(id, year, psnNos, expiry + 60_000).compose(conflict -> conflict >= 0
         ? Future.failedFuture(new ProblemException(ProblemCode.IN_ANOTHER_ORDER, null, "psnNos", Map.of()))
@@ -224,27 +234,55 @@ public final class ContributionEndpoints {
             : payByChannel(order, psnNos, amount)));
   }
 
-  /** Debits the employee's own account once (the order id is the debit id), then records the payment. */
+  /**
+   * Debits the employee's own account once (debit id = "contrib-" + order id). Intent before action: before the
+   * debit is sent, the order's follow-up is queued (it will ask the ledger if no answer comes), its persons are
+   * held for as long as the order lives, and the order is PAYING, which neither expires nor can be cancelled or
+   * replaced. A known answer settles it here: 201 PAID (the follow-up then records it), or refused → FAILED and the
+   * persons released. A lost answer → 202 PAYING; the follow-up resolves it (see {@link ContributionRecording}).
+   */
   private Future<Idempotency.Answer> payFromAccount(Map<String, String> order, List<String> psnNos, long amount) {
     String id = order.get("id");
     int year = Integer.parseInt(order.get("year"));
-    return personalAccounts.post("/debits", new JsonObject().put("id", "contrib-" + id).put("psnNo", order.get("payer"))
-            .put("amountFen", amount).put("kind", "CONTRIBUTION").put("memo", "contribution " + year))
-        .compose(debit -> {
-          if (debit.ok()) {
-            return orders.transition(id, Status.AWAITING_PAYMENT, Status.PAID, "paidAt",
-                    Long.toString(System.currentTimeMillis()), "txn", "acct-" + id)
-                .compose(x -> recording.enqueue(id))
-                .compose(x -> orders.get(id))
-                .map(o -> answer(201, o));
-          }
-          String error = debit.json().getString("error", "REFUSED");
-          return orders.transition(id, Status.AWAITING_PAYMENT, Status.FAILED, "err", error)
-              .compose(x -> orders.release(id, year, psnNos))
-              .compose(x -> Future.failedFuture("INSUFFICIENT_BALANCE".equals(error)
-                  ? new ProblemException(ProblemCode.INSUFFICIENT_BALANCE, "Nothing was debited")
-                  : new ProblemException(ProblemCode.NOT_PAYABLE, "The account system refused: " + error)));
-        });
+    return recording.enqueue(id)
+        .compose(x -> orders.keepHolds(id, year, psnNos))
+        .compose(held -> held ? orders.transition(id, Status.AWAITING_PAYMENT, Status.PAYING, "debitAt",
+                Long.toString(System.currentTimeMillis()))
+            : Future.failedFuture(new ProblemException(ProblemCode.IN_ANOTHER_ORDER, null, "psnNos", Map.of())))
+        .compose(paying -> !paying
+            ? orders.get(id).map(o -> answer(201, o)) // cancelled before the debit was sent: nothing moved
+            : personalAccounts.post("/debits", new JsonObject().put("id", ContributionRecording.debitId(id))
+                    .put("psnNo", order.get("payer")).put("amountFen", amount).put("kind", "CONTRIBUTION")
+                    .put("memo", "contribution " + year))
+                .compose(debit -> debited(id, debit), failure -> debitUnanswered(id, failure)));
+  }
+
+  private Future<Idempotency.Answer> debited(String id, CoreResponse debit) {
+    if (debit.ok()) {
+      // Moved or not (the follow-up may have been first), the order as it stands: PAID or beyond.
+      return orders.change(id, Status.PAYING, Status.PAID, "paidAt", Long.toString(System.currentTimeMillis()),
+          "txn", "acct-" + id).map(c -> answer(201, c.order()));
+    }
+    String error = debit.json().getString("error", "REFUSED");
+    return orders.change(id, Status.PAYING, Status.FAILED, "err", error)
+        .compose(c -> c.moved() ? orders.release(c.order()) : Future.succeededFuture())
+        .compose(x -> Future.failedFuture("INSUFFICIENT_BALANCE".equals(error)
+            ? new ProblemException(ProblemCode.INSUFFICIENT_BALANCE, "Nothing was debited")
+            : new ProblemException(ProblemCode.NOT_PAYABLE, "The account system refused: " + error)));
+  }
+
+  private Future<Idempotency.Answer> debitUnanswered(String id, Throwable failure) {
+    if (failure instanceof CoreCallException lost && lost.mayHaveHappened()) {
+      // Sent, no answer: the follow-up queued before the debit asks the ledger; the persons stay held until then.
+      return orders.get(id).map(o -> answer(202, o));
+    }
+    if (failure instanceof CoreCallException) {
+      // Never sent (breaker open, bulkhead full, no connection): nothing can have moved.
+      return orders.change(id, Status.PAYING, Status.FAILED, "err", "the personal-account system is unavailable")
+          .compose(c -> c.moved() ? orders.release(c.order()) : Future.succeededFuture())
+          .compose(x -> Future.failedFuture(failure));
+    }
+    return Future.failedFuture(failure); // e.g. Redis: the order stays PAYING and the follow-up resolves it
   }
 
   private Future<Idempotency.Answer> payByChannel(Map<String, String> order, List<String> psnNos, long amount) {
