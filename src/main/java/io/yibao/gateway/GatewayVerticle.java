@@ -83,7 +83,9 @@ final class GatewayVerticle extends VerticleBase {
     ResidentAccounts residentAccounts = new ResidentAccounts(redis, pseudonyms);
     FaceTokens faceTokens = new FaceTokens(config.security().faceTokenIssuer(), config.security().faceTokenPublicKey(),
         redis);
-    Operations operations = operations();
+    Outbox collectionOutbox = new Outbox(vertx, redis, "collection", Outbox.Options.of(config.outbox()),
+        shared.registry());
+    Operations operations = operations(collectionOutbox);
     new IdentityEndpoints(config.identity(),
         new OneTimeCodes(redis, limiter, core.client("sms"), pseudonyms, config.identity()),
         residentAccounts, sessions, residentTokens, faceTokens, limiter, clientAddress,
@@ -102,8 +104,7 @@ final class GatewayVerticle extends VerticleBase {
 
     ContributionOrders contributionOrders = new ContributionOrders(redis, pseudonyms);
     WechatPayClient channel = new WechatPayClient(core, config);
-    recording = new ContributionRecording(new Outbox(vertx, redis, "collection", Outbox.Options.defaults()),
-        contributionOrders, core.client("collection"), core.client("accounts"), channel);
+    recording = new ContributionRecording(collectionOutbox, contributionOrders, core.client("collection"), core.client("accounts"), channel);
     // A debit may still answer until the accounts client's timeout, after the few Redis steps before it is sent.
     long debitSettleMillis = config.core().get("accounts").timeoutMillis() + 5L * config.redis().commandTimeoutMillis();
     new ContributionEndpoints(config.contributions(), contributionOrders, idempotency, channel, recording, core,
@@ -153,7 +154,7 @@ final class GatewayVerticle extends VerticleBase {
             : Future.failedFuture(failure));
   }
 
-  private Operations operations() {
+  private Operations operations(Outbox collectionOutbox) {
     Operations operations = new Operations();
     ReadinessCheck redisCheck = new ReadinessCheck() {
       public String name() {
@@ -167,6 +168,7 @@ final class GatewayVerticle extends VerticleBase {
     List<ReadinessCheck> checks = new java.util.ArrayList<>();
     checks.add(redisCheck);
     checks.addAll(shared.coreGuards().readinessChecks());
+    checks.add(collectionOutbox.readiness());
     new OpsEndpoints(checks, shared.registry()).register(operations);
     shared.docs().register(operations);
     return operations;

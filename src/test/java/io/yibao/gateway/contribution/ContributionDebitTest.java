@@ -160,4 +160,41 @@ class ContributionDebitTest {
     assertEquals(before - total, ledger.balance(pair[0].psnNo()));
     Await.until("recorded", Duration.ofSeconds(30), () -> "RECORDED".equals(status(r, id[0])));
   }
+
+  @Test
+  void aDebitAnsweredWhileRedisRefusesWritesIsStillPaidOnce() {
+    Person[] pair = ContributionLoadHelper.employeeWithResidentRelative(9);
+    Resident r = steppedUp(pair[0], "debit-lost-4");
+    Ledger ledger = TestSandbox.shared().world().ledger();
+    long before = ledger.balance(pair[0].psnNo());
+    TestSandbox.fault("accounts", new JsonObject().put("latencyMs", 1000));
+    CompletableFuture<HttpResponse<String>> creating = gateway.http().sendAsync(
+        r.request("/api/v1/contributions/orders").header("Content-Type", "application/json")
+            .header("Idempotency-Key", UUID.randomUUID().toString())
+            .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("year", ContributionFlowTest.YEAR)
+                .put("method", "PERSONAL_ACCOUNT").put("psnNos", new JsonArray(List.of(pair[1].psnNo()))).encode()))
+            .build());
+    String[] id = new String[1];
+    Await.until("the debit is in flight", Duration.ofSeconds(10), () -> {
+      JsonArray items = new JsonObject(r.get("/api/v1/contributions/orders").body()).getJsonArray("items");
+      if (items.isEmpty() || !"PAYING".equals(items.getJsonObject(0).getString("status"))) {
+        return false;
+      }
+      id[0] = items.getJsonObject(0).getString("id");
+      return true;
+    });
+    // The ledger debits and answers, but the step to PAID cannot be written.
+    redis.refuseWrites();
+    HttpResponse<String> created;
+    try {
+      created = creating.join();
+    } finally {
+      redis.acceptWrites();
+    }
+    assertEquals(503, created.statusCode(), created.body());
+    TestSandbox.clearFaults();
+    Await.until("paid and recorded", Duration.ofSeconds(30), () -> "RECORDED".equals(status(r, id[0])));
+    assertEquals(before - ContributionFlowTest.orderOf(r, id[0]).getLong("totalFen"),
+        ledger.balance(pair[0].psnNo()), "debited once");
+  }
 }
