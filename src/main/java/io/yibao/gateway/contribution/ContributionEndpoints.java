@@ -19,6 +19,7 @@ import io.yibao.gateway.http.Responses;
 import io.yibao.gateway.idempotency.Idempotency;
 import io.yibao.gateway.identity.StepUp;
 import io.yibao.gateway.payment.WechatPayClient;
+import io.yibao.gateway.payment.WechatPayRefused;
 import io.yibao.gateway.privacy.Masking;
 
 import java.time.LocalDate;
@@ -300,6 +301,13 @@ public final class ContributionEndpoints {
             .compose(x -> Future.failedFuture(failure)));
   }
 
+  private Future<Void> paidMeanwhile(Map<String, String> o) {
+    return channel.query(o.get("id")).compose(t -> "SUCCESS".equals(t.tradeState()) && t.totalFen() == Long.parseLong(o.get("total"))
+            ? recording.paymentTaken(o, t.transactionId()) : Future.succeededFuture())
+        .compose(x -> Future.failedFuture(new ProblemException(ProblemCode.ORDER_NOT_CANCELLABLE,
+            "The order has been paid")));
+  }
+
   static Idempotency.Answer answer(int status, Map<String, String> o) {
     return Idempotency.Answer.json(status, ContributionOrders.view(o, System.currentTimeMillis()),
         Map.of("Location", "/api/v1/contributions/orders/" + o.get("id")));
@@ -336,14 +344,21 @@ public final class ContributionEndpoints {
         })).onComplete(r -> Responses.reply(rc, 200, r));
   }
 
-  /** Only while unpaid: the channel closes the prepay first, so a payment cannot slip in after the cancel. */
+  /**
+   * Only while unpaid (not while PAYING: a debit in flight is resolved first): the channel closes the prepay first,
+   * so a payment cannot slip in after the cancel. When the channel answers that the order was paid (its notify has
+   * not arrived yet), the payment is taken as its notify would be, and the cancel is refused.
+   */
   private void cancel(RoutingContext rc) {
     ResidentSession s = ResidentSession.of(rc);
     mine(s, rc.pathParam("id")).compose(o -> {
       if (!Status.AWAITING_PAYMENT.name().equals(ContributionOrders.effectiveStatus(o, System.currentTimeMillis()))) {
         return Future.failedFuture(new ProblemException(ProblemCode.ORDER_NOT_CANCELLABLE, null));
       }
-      Future<Void> closed = "WECHAT_PAY".equals(o.get("method")) ? channel.close(o.get("id")) : Future.succeededFuture();
+      Future<Void> closed = "WECHAT_PAY".equals(o.get("method"))
+          ? channel.close(o.get("id")).recover(e -> e instanceof WechatPayRefused refused && refused.orderPaid()
+              ? paidMeanwhile(o) : Future.failedFuture(e))
+          : Future.succeededFuture();
       List<String> psnNos = new JsonArray(o.get("lines")).stream().map(l -> ((JsonObject) l).getString("psnNo")).toList();
       return closed.compose(x -> orders.transition(o.get("id"), Status.AWAITING_PAYMENT, Status.CANCELLED))
           .compose(moved -> moved ? orders.release(o.get("id"), Integer.parseInt(o.get("year")), psnNos)

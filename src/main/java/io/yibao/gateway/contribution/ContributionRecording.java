@@ -66,6 +66,50 @@ public final class ContributionRecording {
     return outbox.enqueue(orderId, new JsonObject().put("orderId", orderId)).mapEmpty();
   }
 
+  /**
+   * The channel took the money for the order (its notify, or its answer to a close): PAID when the order awaited
+   * payment; REFUNDING when it no longer wanted it (expired, cancelled, failed) — decided here, sent by the follow-up
+   * (rule 1); and whatever the status then needs is ensured again: a repeat of the trigger (the channel's resent
+   * notify) may follow a first attempt that changed the status and failed to queue (rule 2). "Already paid" is never
+   * "nothing to do" until the order is recorded.
+   */
+  public Future<Void> paymentTaken(Map<String, String> o, String transactionId) {
+    String id = o.get("id");
+    String status = ContributionOrders.effectiveStatus(o, System.currentTimeMillis());
+    String now = Long.toString(System.currentTimeMillis());
+    if (Status.AWAITING_PAYMENT.name().equals(status)) {
+      return orders.change(id, Status.AWAITING_PAYMENT, Status.PAID, "paidAt", now, "txn", transactionId)
+          .compose(c -> ensureFollowUp(c.order()));
+    }
+    if (Status.EXPIRED.name().equals(status) || Status.CANCELLED.name().equals(status)
+        || Status.FAILED.name().equals(status)) {
+      return orders.change(id, Status.valueOf(o.get("status")), Status.REFUNDING, "paidAt", now, "txn", transactionId,
+              "refundReason", "ORDER_" + status + ": paid after the order was closed")
+          .compose(c -> ensureFollowUp(c.order()));
+    }
+    return ensureFollowUp(o); // PAID, REFUNDING: queued again; RECORDED, REFUNDED: nothing left to do
+  }
+
+  /** While PAID: the persons held and the follow-up queued; while REFUNDING: the follow-up queued. */
+  private Future<Void> ensureFollowUp(Map<String, String> o) {
+    if (o == null) {
+      return Future.succeededFuture();
+    }
+    String status = o.get("status");
+    if (Status.PAID.name().equals(status)) {
+      return orders.keepHolds(o.get("id"), Integer.parseInt(o.get("year")), ContributionOrders.persons(o))
+          .compose(held -> {
+            if (!held) {
+              // Only when the payment came after the order's hold ran out; the collection system will refuse one
+              // of the two orders, and that one is refunded.
+              LOG.warn("a paid order's person is held by another order", kv("order", o.get("id")));
+            }
+            return enqueue(o.get("id"));
+          });
+    }
+    return Status.REFUNDING.name().equals(status) ? enqueue(o.get("id")) : Future.succeededFuture();
+  }
+
   public Outbox outbox() {
     return outbox;
   }

@@ -167,4 +167,21 @@ class ContributionFollowUpTest {
     assertNotNull(ContributionFlowTest.orderOf(r, id).getString("refundReason"));
     assertEquals(before, ledger.balance(pair[0].psnNo()), "the money is back in the account");
   }
+
+  @Test
+  void aCancelOfAnOrderPaidAtTheChannelTakesThePaymentInstead() {
+    Person p = ContributionLoadHelper.residentPayers(1, 343).get(0);
+    // A gateway whose notifies never arrive (the channel cannot reach it): only the cancel can learn of the payment.
+    try (TestGateway unreachable = TestGateway.start(redis, Map.of("identity.otp.perPhone.limit", "1000",
+        "paymentChannel.notifyUrl", "http://127.0.0.1:9/callbacks/payments/wechat"))) {
+      Resident r = Resident.signIn(unreachable.http(), p.mobile(), "follow-5");
+      assertEquals(200, r.post("/api/v1/me/real-name",
+          new JsonObject().put("name", p.name()).put("idNumber", p.idNumber())).statusCode());
+      JsonObject order = wechatOrder(r, p.psnNo());
+      String id = order.getString("id");
+      pay(order);
+      assertProblem(r.post("/api/v1/contributions/orders/" + id + "/cancel"), 409, "ORDER_NOT_CANCELLABLE");
+      Await.until("recorded", Duration.ofSeconds(30), () -> "RECORDED".equals(status(r, id)));
+    }
+  }
 }
