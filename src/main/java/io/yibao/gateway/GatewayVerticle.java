@@ -104,11 +104,10 @@ final class GatewayVerticle extends VerticleBase {
 
     ContributionOrders contributionOrders = new ContributionOrders(redis, pseudonyms);
     WechatPayClient channel = new WechatPayClient(core, config);
-    recording = new ContributionRecording(collectionOutbox, contributionOrders, core.client("collection"), core.client("accounts"), channel);
-    // A debit may still answer until the accounts client's timeout, after the few Redis steps before it is sent.
-    long debitSettleMillis = config.core().get("accounts").timeoutMillis() + 5L * config.redis().commandTimeoutMillis();
+    recording = new ContributionRecording(collectionOutbox, contributionOrders, core.client("collection"),
+        core.client("accounts"), channel);
     new ContributionEndpoints(config.contributions(), contributionOrders, idempotency, channel, recording, core,
-        debitSettleMillis).register(operations);
+        config.redis().commandTimeoutMillis(), config.core().get("accounts").timeoutMillis()).register(operations);
     new PaymentCallbacks(new WechatPayNotifications(config.paymentChannel()), contributionOrders, recording)
         .register(operations);
     Terminals terminals = new Terminals(redis, config.security().terminalSecretKey());

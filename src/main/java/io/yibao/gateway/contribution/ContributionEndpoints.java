@@ -44,16 +44,18 @@ public final class ContributionEndpoints {
   private final CoreClient registry;
   private final CoreClient collection;
   private final CoreClient personalAccounts;
-  private final long debitSettleMillis;
+  private final long redisStepMillis;
+  private final long debitAnswerMillis;
 
   /**
-   * @param debitSettleMillis how long after an order is placed its debit can still be answering (the accounts
-   *     client's timeout and a margin for the Redis steps before it): only then may the follow-up ask the ledger
+   * @param redisStepMillis   how long one Redis step may take (the command timeout)
+   * @param debitAnswerMillis how long a sent debit may still answer (the accounts client's timeout)
    */
   public ContributionEndpoints(GatewayConfig.Contributions config, ContributionOrders orders,
                                Idempotency idempotency, WechatPayClient channel, ContributionRecording recording,
-                               CoreClients core, long debitSettleMillis) {
-    this.debitSettleMillis = debitSettleMillis;
+                               CoreClients core, long redisStepMillis, long debitAnswerMillis) {
+    this.redisStepMillis = redisStepMillis;
+    this.debitAnswerMillis = debitAnswerMillis;
     this.config = config;
     this.orders = orders;
     this.idempotency = idempotency;
@@ -225,7 +227,10 @@ public final class ContributionEndpoints {
     order.put("createdAt", Long.toString(now));
     order.put("expiresAt", Long.toString(now + expiry));
     if ("PERSONAL_ACCOUNT".equals(method)) {
-      order.put("settleBy", Long.toString(now + debitSettleMillis));
+      // Until then the follow-up leaves the order alone: the steps before the debit (holds, order, queue, PAYING:
+      // at most fourteen Redis round trips for ten persons) and the debit may still be under way. Moved closer
+      // once the debit is sent.
+      order.put("settleBy", Long.toString(now + 15 * redisStepMillis + debitAnswerMillis));
     }
     long amount = total;
     return orders.hold(id, year, psnNos, expiry + 60_000).compose(conflict -> conflict >= 0
@@ -248,7 +253,8 @@ public final class ContributionEndpoints {
     return recording.enqueue(id)
         .compose(x -> orders.keepHolds(id, year, psnNos))
         .compose(held -> held ? orders.transition(id, Status.AWAITING_PAYMENT, Status.PAYING, "debitAt",
-                Long.toString(System.currentTimeMillis()))
+                Long.toString(System.currentTimeMillis()), "settleBy",
+                Long.toString(System.currentTimeMillis() + redisStepMillis + debitAnswerMillis))
             : Future.failedFuture(new ProblemException(ProblemCode.IN_ANOTHER_ORDER, null, "psnNos", Map.of())))
         .compose(paying -> !paying
             ? orders.get(id).map(o -> answer(201, o)) // cancelled before the debit was sent: nothing moved
@@ -302,7 +308,8 @@ public final class ContributionEndpoints {
   }
 
   private Future<Void> paidMeanwhile(Map<String, String> o) {
-    return channel.query(o.get("id")).compose(t -> "SUCCESS".equals(t.tradeState()) && t.totalFen() == Long.parseLong(o.get("total"))
+    return channel.query(o.get("id"))
+        .compose(t -> "SUCCESS".equals(t.tradeState()) && t.totalFen() == Long.parseLong(o.get("total"))
             ? recording.paymentTaken(o, t.transactionId()) : Future.succeededFuture())
         .compose(x -> Future.failedFuture(new ProblemException(ProblemCode.ORDER_NOT_CANCELLABLE,
             "The order has been paid")));

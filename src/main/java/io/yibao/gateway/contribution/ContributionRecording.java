@@ -79,13 +79,15 @@ public final class ContributionRecording {
     String now = Long.toString(System.currentTimeMillis());
     if (Status.AWAITING_PAYMENT.name().equals(status)) {
       return orders.change(id, Status.AWAITING_PAYMENT, Status.PAID, "paidAt", now, "txn", transactionId)
-          .compose(c -> ensureFollowUp(c.order()));
+          .compose(c -> c.moved() || c.order() == null ? ensureFollowUp(c.order()) : paymentTaken(c.order(),
+              transactionId)); // changed meanwhile: apply to what it is now
     }
     if (Status.EXPIRED.name().equals(status) || Status.CANCELLED.name().equals(status)
         || Status.FAILED.name().equals(status)) {
       return orders.change(id, Status.valueOf(o.get("status")), Status.REFUNDING, "paidAt", now, "txn", transactionId,
               "refundReason", "ORDER_" + status + ": paid after the order was closed")
-          .compose(c -> ensureFollowUp(c.order()));
+          .compose(c -> c.moved() || c.order() == null ? ensureFollowUp(c.order()) : paymentTaken(c.order(),
+              transactionId));
     }
     return ensureFollowUp(o); // PAID, REFUNDING: queued again; RECORDED, REFUNDED: nothing left to do
   }
@@ -108,10 +110,6 @@ public final class ContributionRecording {
           });
     }
     return Status.REFUNDING.name().equals(status) ? enqueue(o.get("id")) : Future.succeededFuture();
-  }
-
-  public Outbox outbox() {
-    return outbox;
   }
 
   public void start() {
@@ -145,6 +143,11 @@ public final class ContributionRecording {
     };
   }
 
+  /** On from the order as a status change left it (moved or not: someone else may have been first). */
+  private Future<Outbox.Delivery> next(ContributionOrders.Change c) {
+    return c.order() == null ? Future.succeededFuture(Outbox.Delivery.DEAD) : step(c.order());
+  }
+
   /** Past the time by which the debit's own answer would have come: asking the ledger now cannot race it. */
   private static boolean settled(Map<String, String> o) {
     return o.get("settleBy") == null || Long.parseLong(o.get("settleBy")) <= System.currentTimeMillis();
@@ -174,13 +177,13 @@ public final class ContributionRecording {
     String id = o.get("id");
     LOG.info("lost debit answer resolved: debited", kv("order", id));
     return orders.change(id, Status.PAYING, Status.PAID, "paidAt", Long.toString(System.currentTimeMillis()),
-        "txn", "acct-" + id).compose(c -> c.order() == null ? Future.succeededFuture(Outbox.Delivery.DEAD) : step(c.order()));
+        "txn", "acct-" + id).compose(this::next);
   }
 
   private Future<Outbox.Delivery> fail(Map<String, String> o, Status from, String why) {
     LOG.info("contribution order failed, nothing was paid", kv("order", o.get("id")), kv("reason", why));
     return orders.change(o.get("id"), from, Status.FAILED, "err", why)
-        .compose(c -> c.order() == null ? Future.succeededFuture(Outbox.Delivery.DEAD) : step(c.order()));
+        .compose(this::next);
   }
 
   private Future<Outbox.Delivery> record(Map<String, String> o) {
@@ -190,14 +193,14 @@ public final class ContributionRecording {
     return collection.post("/payments", payment).compose(answer -> {
       if (answer.ok()) {
         return orders.change(id, Status.PAID, Status.RECORDED, "recordedAt", Long.toString(System.currentTimeMillis()))
-            .compose(c -> c.order() == null ? Future.succeededFuture(Outbox.Delivery.DEAD) : step(c.order()));
+            .compose(this::next);
       }
       // A refusal will not change by retrying and the money is taken: it goes back, visibly.
       String error = answer.json().getString("error", "HTTP_" + answer.status());
       LOG.warn("collection refused a paid contribution order; refunding it", kv("order", id),
           kv("status", answer.status()), kv("error", error));
       return orders.change(id, Status.PAID, Status.REFUNDING, "refundReason", refundReason(error))
-          .compose(c -> c.order() == null ? Future.succeededFuture(Outbox.Delivery.DEAD) : step(c.order()));
+          .compose(this::next);
     }, unavailable -> Future.succeededFuture(Outbox.Delivery.RETRY));
   }
 
@@ -232,7 +235,7 @@ public final class ContributionRecording {
     return back.compose(done -> !done ? Future.succeededFuture(Outbox.Delivery.RETRY)  // processing: ask again
             : orders.change(id, Status.REFUNDING, Status.REFUNDED, "refundedAt",
                 Long.toString(System.currentTimeMillis()))
-            .compose(c -> c.order() == null ? Future.succeededFuture(Outbox.Delivery.DEAD) : step(c.order()))
+            .compose(this::next)
             .onSuccess(x -> LOG.info("contribution refunded", kv("order", id))),
         e -> Future.succeededFuture(e instanceof DeadLetter ? Outbox.Delivery.DEAD : Outbox.Delivery.RETRY));
   }

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
@@ -95,7 +96,7 @@ public final class Outbox {
   private boolean busy;
   private boolean groupReady;
   private boolean failing;
-  private final java.util.concurrent.atomic.AtomicLong lastBacklog = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong lastBacklog = new AtomicLong();
   private long measuredAt;
   private boolean overThreshold;
 
@@ -108,7 +109,7 @@ public final class Outbox {
                 io.micrometer.core.instrument.MeterRegistry metrics) {
     if (metrics != null) {
       // One gauge per outbox and process: every instance measures the same stream, the first one registered reports.
-      io.micrometer.core.instrument.Gauge.builder("yb_outbox_backlog", lastBacklog, java.util.concurrent.atomic.AtomicLong::get)
+      io.micrometer.core.instrument.Gauge.builder("yb_outbox_backlog", lastBacklog, AtomicLong::get)
           .description("Outbox entries not yet delivered").tag("outbox", name).strongReference(true)
           .register(metrics);
     }

@@ -142,9 +142,9 @@ class ContributionDebitTest {
                 .put("method", "PERSONAL_ACCOUNT").put("psnNos", new JsonArray(List.of(pair[1].psnNo()))).encode()))
             .build());
     String[] id = new String[1];
-    Await.until("the order is listed", Duration.ofSeconds(10), () -> {
+    Await.until("the debit is in flight", Duration.ofSeconds(10), () -> {
       JsonArray items = new JsonObject(r.get("/api/v1/contributions/orders").body()).getJsonArray("items");
-      if (items.isEmpty()) {
+      if (items.isEmpty() || !"PAYING".equals(items.getJsonObject(0).getString("status"))) {
         return false;
       }
       id[0] = items.getJsonObject(0).getString("id");
