@@ -30,7 +30,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
  * recorded), and dropping it would lose it. A long outage is alerted instead: the backlog (entries not yet
  * delivered) is the gauge {@code yb_outbox_backlog{outbox}}, a WARN log when it passes
  * {@code outbox.backlogWarnEntries} (and an INFO when it is back under), and the non-critical readiness check
- * {@code outbox.<name>} saying {@code BACKLOG <n>} (the instance shows DEGRADED, stays in rotation). The dead-letter
+ * {@code outbox.<name>} saying {@code BACKLOG} (the instance shows DEGRADED, stays in rotation). The dead-letter
  * stream keeps the newest {@code outbox.deadLetterMaxEntries} (about: Redis trims whole stream nodes); each dead
  * letter is also an ERROR or WARN log line of its deliverer, so nothing is dropped silently.
  * <pre>
@@ -128,7 +128,7 @@ public final class Outbox {
     return redis.send(Command.XADD, stream, "*", "id", id, "payload", payload.encode()).map(Response::toString);
   }
 
-  /** The readiness check {@code outbox.<name>}: not critical; {@code BACKLOG <n>} past the warning threshold. */
+  /** The readiness check {@code outbox.<name>}: not critical; {@code BACKLOG} past the warning threshold. */
   public io.yibao.gateway.ops.ReadinessCheck readiness() {
     return new io.yibao.gateway.ops.ReadinessCheck() {
       public String name() {
@@ -140,7 +140,7 @@ public final class Outbox {
       }
 
       public Future<String> check() {
-        return backlog().map(n -> n > options.backlogWarnEntries() ? "BACKLOG " + n : "UP");
+        return backlog().map(n -> n > options.backlogWarnEntries() ? "BACKLOG" : "UP");
       }
     };
   }
