@@ -112,6 +112,9 @@ class ContributionDebitTest {
     assertEquals(202, created.statusCode(), created.body());
     String id = new JsonObject(created.body()).getString("id");
     assertProblem(r.post("/api/v1/contributions/orders/" + id + "/cancel"), 409, "ORDER_NOT_CANCELLABLE");
+    // Nor does it expire while the debit is unresolved (as if its 15 minutes had passed).
+    redis.command("HSET", "yb:{order:" + id + "}:contrib:order", "expiresAt", "1");
+    assertEquals("PAYING", status(r, id));
 
     TestSandbox.clearFaults();
     Await.until("failed", Duration.ofSeconds(30), () -> "FAILED".equals(status(r, id)));
