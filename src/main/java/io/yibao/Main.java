@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Main {
 
-  private static final String DEMO_PROFILE = "gateway-config/demo.yaml";
+  private static final String DEMO_PROFILE = DemoWiring.DEMO_PROFILE;
 
   private Main() {
   }
@@ -85,14 +85,13 @@ public final class Main {
     GatewayConfig config = ConfigLoader.load(List.of(DEMO_PROFILE), configFile, env);
     DemoRedis redis = DemoRedis.resolve(System.getenv("REDIS_URL"));
     Sandbox sandbox = startSandbox(config, true);
-    env.put(ConfigLoader.envName("redis.url"), redis.url());
-    env.putAll(DemoWiring.coreAt(sandbox.baseUrl()));
-    config = ConfigLoader.load(List.of(DEMO_PROFILE), configFile, env);
+    config = ConfigLoader.load(List.of(DEMO_PROFILE), configFile,
+        DemoWiring.demoEnvironment(config, env, redis.url(), sandbox.baseUrl()));
     return serve(config, redis, sandbox);
   }
 
   private static Sandbox startSandbox(GatewayConfig config, boolean printSms) throws Exception {
-    String callback = "http://127.0.0.1:" + config.http().port() + "/callbacks/payments/wechat";
+    String callback = DemoWiring.callbackUrl(config.http().port());
     return Sandbox.start(new SandboxOptions(config.sandbox().port(), config.sandbox().seed(),
         config.sandbox().population(), printSms, callback));
   }

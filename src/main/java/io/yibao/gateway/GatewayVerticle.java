@@ -84,7 +84,9 @@ final class GatewayVerticle extends VerticleBase {
     ResidentAccounts residentAccounts = new ResidentAccounts(redis, pseudonyms, sessions, List.of(insuranceCodes));
     FaceTokens faceTokens = new FaceTokens(config.security().faceTokenIssuer(), config.security().faceTokenPublicKey(),
         redis);
-    Operations operations = operations();
+    Outbox collectionOutbox = new Outbox(vertx, redis, "collection", Outbox.Options.of(config.outbox()),
+        shared.registry());
+    Operations operations = operations(collectionOutbox);
     new IdentityEndpoints(config.identity(),
         new OneTimeCodes(redis, limiter, core.client("sms"), pseudonyms, config.identity()),
         residentAccounts, sessions, residentTokens, faceTokens, limiter, clientAddress,
@@ -102,10 +104,11 @@ final class GatewayVerticle extends VerticleBase {
 
     ContributionOrders contributionOrders = new ContributionOrders(redis, pseudonyms);
     WechatPayClient channel = new WechatPayClient(core, config);
-    recording = new ContributionRecording(new Outbox(vertx, redis, "collection", Outbox.Options.defaults()),
-        contributionOrders, core.client("collection"));
-    new ContributionEndpoints(config.contributions(), contributionOrders, idempotency, channel, recording, core).register(operations);
-    new PaymentCallbacks(new WechatPayNotifications(config.paymentChannel()), contributionOrders, recording, channel)
+    recording = new ContributionRecording(collectionOutbox, contributionOrders, core.client("collection"),
+        core.client("accounts"), channel);
+    new ContributionEndpoints(config.contributions(), contributionOrders, idempotency, channel, recording, core,
+        config.redis().commandTimeoutMillis(), config.core().get("accounts").timeoutMillis()).register(operations);
+    new PaymentCallbacks(new WechatPayNotifications(config.paymentChannel()), contributionOrders, recording)
         .register(operations);
     Terminals terminals = new Terminals(redis, config.security().terminalSecretKey());
 
@@ -150,7 +153,7 @@ final class GatewayVerticle extends VerticleBase {
             : Future.failedFuture(failure));
   }
 
-  private Operations operations() {
+  private Operations operations(Outbox collectionOutbox) {
     Operations operations = new Operations();
     ReadinessCheck redisCheck = new ReadinessCheck() {
       public String name() {
@@ -164,6 +167,7 @@ final class GatewayVerticle extends VerticleBase {
     List<ReadinessCheck> checks = new java.util.ArrayList<>();
     checks.add(redisCheck);
     checks.addAll(shared.coreGuards().readinessChecks());
+    checks.add(collectionOutbox.readiness());
     new OpsEndpoints(checks, shared.registry()).register(operations);
     shared.docs().register(operations);
     return operations;

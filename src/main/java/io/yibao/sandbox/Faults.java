@@ -11,7 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Fault injection, per service: {@code POST /_sandbox/faults} with
  * <pre>{"service": "settlement", "latencyMs": 200, "latencyMaxMs": 800, "errorRate": 0.3, "hang": false,
- *  "reset": false, "down": false, "hangRate": 0.0}</pre>
+ *  "reset": false, "down": false, "hangRate": 0.0, "methods": ["POST"]}</pre>
  * sets the service's faults (omitted fields are off); {@code DELETE /_sandbox/faults} clears all,
  * {@code DELETE /_sandbox/faults/{service}} one; {@code GET /_sandbox/faults} lists them;
  * {@code GET /_sandbox/stats} counts the requests each service received.
@@ -21,25 +21,35 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>hang / hangRate: the request is accepted and never answered (all calls / that share of calls); the
  *   service still does its work when {@code hangAfterWork} is true, so the caller cannot know the outcome;</li>
  *   <li>reset: the connection is closed after the request is read, without an answer;</li>
- *   <li>down: the connection is closed at once, as if nothing listened.</li>
+ *   <li>down: the connection is closed at once, as if nothing listened;</li>
+ *   <li>methods: the faults apply only to requests with one of these HTTP methods (e.g. only writes, so that a
+ *   test can read from a system that refuses to record); absent or empty: to every request.</li>
  * </ul>
  */
 public final class Faults {
 
   /** The faults of one service. */
   public record Fault(long latencyMs, long latencyMaxMs, double errorRate, boolean hang, double hangRate,
-                      boolean hangAfterWork, boolean reset, boolean down) {
+                      boolean hangAfterWork, boolean reset, boolean down, java.util.Set<String> methods) {
 
     static Fault from(JsonObject json) {
+      java.util.Set<String> methods = new java.util.HashSet<>();
+      json.getJsonArray("methods", new io.vertx.core.json.JsonArray()).forEach(m -> methods.add(String.valueOf(m)));
       return new Fault(json.getLong("latencyMs", 0L), json.getLong("latencyMaxMs", 0L),
           json.getDouble("errorRate", 0.0), json.getBoolean("hang", false), json.getDouble("hangRate", 0.0),
-          json.getBoolean("hangAfterWork", false), json.getBoolean("reset", false), json.getBoolean("down", false));
+          json.getBoolean("hangAfterWork", false), json.getBoolean("reset", false), json.getBoolean("down", false),
+          java.util.Set.copyOf(methods));
+    }
+
+    boolean appliesTo(String method) {
+      return methods.isEmpty() || methods.contains(method);
     }
 
     JsonObject toJson() {
       return new JsonObject().put("latencyMs", latencyMs).put("latencyMaxMs", latencyMaxMs)
           .put("errorRate", errorRate).put("hang", hang).put("hangRate", hangRate)
-          .put("hangAfterWork", hangAfterWork).put("reset", reset).put("down", down);
+          .put("hangAfterWork", hangAfterWork).put("reset", reset).put("down", down)
+          .put("methods", new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(methods)));
     }
   }
 
@@ -72,7 +82,7 @@ public final class Faults {
   private void apply(RoutingContext rc, String service) {
     received.computeIfAbsent(service, k -> new java.util.concurrent.atomic.LongAdder()).increment();
     Fault fault = faults.get(service);
-    if (fault == null) {
+    if (fault == null || !fault.appliesTo(rc.request().method().name())) {
       rc.next();
       return;
     }
@@ -103,6 +113,8 @@ public final class Faults {
       }
     };
     if (delay > 0) {
+      // Paused, so that the body handler after this one still reads a POST's body once the latency is over.
+      rc.request().pause();
       rc.vertx().setTimer(delay, id -> proceed.run());
     } else {
       proceed.run();

@@ -11,7 +11,7 @@ import java.util.Map;
 public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLimits, Map<String, CoreService> core,
                             Sandbox sandbox, Identity identity, InsuranceCode insuranceCode, Pharmacy pharmacy,
                             Idempotency idempotency, Contributions contributions, Security security,
-                            PaymentChannel paymentChannel) {
+                            PaymentChannel paymentChannel, Outbox outbox) {
 
   /** The core systems the gateway has clients for; each has a section under {@code core}. */
   public static final List<String> CORE_SYSTEMS = List.of("registry", "accounts", "settlement", "collection",
@@ -73,6 +73,10 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
       java.time.LocalDate closes = windowCloses.atYear(benefitYear - 1);
       return !day.isBefore(opens) && !day.isAfter(closes);
     }
+  }
+
+  /** The durable outbox: when its backlog is alerted, and how many dead letters are kept. */
+  public record Outbox(long backlogWarnEntries, long deadLetterMaxEntries) {
   }
 
   /** The shared Idempotency-Key mechanism. */
@@ -198,7 +202,9 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
     Contributions contributions = new Contributions(monthDay(r, "contributions.windowOpens"),
         monthDay(r, "contributions.windowCloses"), r.intIn("contributions.orderExpiryMinutes", 1, 24 * 60));
     return new GatewayConfig(mode, http, redis, rateLimits, java.util.Collections.unmodifiableMap(core), sandbox,
-        identity, insuranceCode, pharmacy, idempotency, contributions, security, PaymentChannel.read(r, mode));
+        identity, insuranceCode, pharmacy, idempotency, contributions, security, PaymentChannel.read(r, mode),
+        new Outbox(r.longIn("outbox.backlogWarnEntries", 1, Long.MAX_VALUE),
+            r.longIn("outbox.deadLetterMaxEntries", 1, 100_000_000)));
   }
 
   private static CoreService coreService(ConfigReader r, String system) {

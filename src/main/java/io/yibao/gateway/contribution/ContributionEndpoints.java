@@ -8,6 +8,7 @@ import io.yibao.gateway.auth.ResidentSession;
 import io.yibao.gateway.auth.Secrets;
 import io.yibao.gateway.config.GatewayConfig;
 import io.yibao.gateway.contribution.ContributionOrders.Status;
+import io.yibao.gateway.core.CoreCallException;
 import io.yibao.gateway.core.CoreClient;
 import io.yibao.gateway.core.CoreClients;
 import io.yibao.gateway.core.CoreResponse;
@@ -18,6 +19,7 @@ import io.yibao.gateway.http.Responses;
 import io.yibao.gateway.idempotency.Idempotency;
 import io.yibao.gateway.identity.StepUp;
 import io.yibao.gateway.payment.WechatPayClient;
+import io.yibao.gateway.payment.WechatPayRefused;
 import io.yibao.gateway.privacy.Masking;
 
 import java.time.LocalDate;
@@ -42,10 +44,18 @@ public final class ContributionEndpoints {
   private final CoreClient registry;
   private final CoreClient collection;
   private final CoreClient personalAccounts;
+  private final long redisStepMillis;
+  private final long debitAnswerMillis;
 
+  /**
+   * @param redisStepMillis   how long one Redis step may take (the command timeout)
+   * @param debitAnswerMillis how long a sent debit may still answer (the accounts client's timeout)
+   */
   public ContributionEndpoints(GatewayConfig.Contributions config, ContributionOrders orders,
                                Idempotency idempotency, WechatPayClient channel, ContributionRecording recording,
-                               CoreClients core) {
+                               CoreClients core, long redisStepMillis, long debitAnswerMillis) {
+    this.redisStepMillis = redisStepMillis;
+    this.debitAnswerMillis = debitAnswerMillis;
     this.config = config;
     this.orders = orders;
     this.idempotency = idempotency;
@@ -216,6 +226,12 @@ public final class ContributionEndpoints {
     order.put("status", Status.AWAITING_PAYMENT.name());
     order.put("createdAt", Long.toString(now));
     order.put("expiresAt", Long.toString(now + expiry));
+    if ("PERSONAL_ACCOUNT".equals(method)) {
+      // Until then the follow-up leaves the order alone: the steps before the debit (holds, order, queue, PAYING:
+      // at most fourteen Redis round trips for ten persons) and the debit may still be under way. Moved closer
+      // once the debit is sent.
+      order.put("settleBy", Long.toString(now + 15 * redisStepMillis + debitAnswerMillis));
+    }
     long amount = total;
     return orders.hold(id, year, psnNos, expiry + 60_000).compose(conflict -> conflict >= 0
         ? Future.failedFuture(new ProblemException(ProblemCode.IN_ANOTHER_ORDER, null, "psnNos", Map.of()))
@@ -224,27 +240,56 @@ public final class ContributionEndpoints {
             : payByChannel(order, psnNos, amount)));
   }
 
-  /** Debits the employee's own account once (the order id is the debit id), then records the payment. */
+  /**
+   * Debits the employee's own account once (debit id = "contrib-" + order id). Intent before action: before the
+   * debit is sent, the order's follow-up is queued (it will ask the ledger if no answer comes), its persons are
+   * held for as long as the order lives, and the order is PAYING, which neither expires nor can be cancelled or
+   * replaced. A known answer settles it here: 201 PAID (the follow-up then records it), or refused → FAILED and the
+   * persons released. A lost answer → 202 PAYING; the follow-up resolves it (see {@link ContributionRecording}).
+   */
   private Future<Idempotency.Answer> payFromAccount(Map<String, String> order, List<String> psnNos, long amount) {
     String id = order.get("id");
     int year = Integer.parseInt(order.get("year"));
-    return personalAccounts.post("/debits", new JsonObject().put("id", "contrib-" + id).put("psnNo", order.get("payer"))
-            .put("amountFen", amount).put("kind", "CONTRIBUTION").put("memo", "contribution " + year))
-        .compose(debit -> {
-          if (debit.ok()) {
-            return orders.transition(id, Status.AWAITING_PAYMENT, Status.PAID, "paidAt",
-                    Long.toString(System.currentTimeMillis()), "txn", "acct-" + id)
-                .compose(x -> recording.enqueue(id))
-                .compose(x -> orders.get(id))
-                .map(o -> answer(201, o));
-          }
-          String error = debit.json().getString("error", "REFUSED");
-          return orders.transition(id, Status.AWAITING_PAYMENT, Status.FAILED, "err", error)
-              .compose(x -> orders.release(id, year, psnNos))
-              .compose(x -> Future.failedFuture("INSUFFICIENT_BALANCE".equals(error)
-                  ? new ProblemException(ProblemCode.INSUFFICIENT_BALANCE, "Nothing was debited")
-                  : new ProblemException(ProblemCode.NOT_PAYABLE, "The account system refused: " + error)));
-        });
+    return recording.enqueue(id)
+        .compose(x -> orders.keepHolds(id, year, psnNos))
+        .compose(held -> held ? orders.transition(id, Status.AWAITING_PAYMENT, Status.PAYING, "debitAt",
+                Long.toString(System.currentTimeMillis()), "settleBy",
+                Long.toString(System.currentTimeMillis() + redisStepMillis + debitAnswerMillis))
+            : Future.failedFuture(new ProblemException(ProblemCode.IN_ANOTHER_ORDER, null, "psnNos", Map.of())))
+        .compose(paying -> !paying
+            ? orders.get(id).map(o -> answer(201, o)) // cancelled before the debit was sent: nothing moved
+            : personalAccounts.post("/debits", new JsonObject().put("id", ContributionRecording.debitId(id))
+                    .put("psnNo", order.get("payer")).put("amountFen", amount).put("kind", "CONTRIBUTION")
+                    .put("memo", "contribution " + year))
+                .compose(debit -> debited(id, debit), failure -> debitUnanswered(id, failure)));
+  }
+
+  private Future<Idempotency.Answer> debited(String id, CoreResponse debit) {
+    if (debit.ok()) {
+      // Moved or not (the follow-up may have been first), the order as it stands: PAID or beyond.
+      return orders.change(id, Status.PAYING, Status.PAID, "paidAt", Long.toString(System.currentTimeMillis()),
+          "txn", "acct-" + id).map(c -> answer(201, c.order()));
+    }
+    String error = debit.json().getString("error", "REFUSED");
+    return orders.change(id, Status.PAYING, Status.FAILED, "err", error)
+        .compose(c -> c.moved() ? orders.release(c.order()) : Future.succeededFuture())
+        .compose(x -> Future.failedFuture("INSUFFICIENT_BALANCE".equals(error)
+            ? new ProblemException(ProblemCode.INSUFFICIENT_BALANCE, "Nothing was debited")
+            : new ProblemException(ProblemCode.NOT_PAYABLE, "The account system refused: " + error)));
+  }
+
+  private Future<Idempotency.Answer> debitUnanswered(String id, Throwable failure) {
+    if (failure instanceof CoreCallException lost && lost.mayHaveHappened()) {
+      // Sent, no answer: the follow-up queued before the debit asks the ledger; the persons stay held until then.
+      return orders.get(id).map(o -> answer(202, o));
+    }
+    if (failure instanceof CoreCallException) {
+      // Never sent (breaker open, bulkhead full, no connection): nothing can have moved.
+      return orders.change(id, Status.PAYING, Status.FAILED, "err", "the personal-account system is unavailable")
+          .compose(c -> c.moved() ? orders.release(c.order()) : Future.succeededFuture())
+          .compose(x -> Future.failedFuture(failure));
+    }
+    return Future.failedFuture(failure); // e.g. Redis: the order stays PAYING and the follow-up resolves it
   }
 
   private Future<Idempotency.Answer> payByChannel(Map<String, String> order, List<String> psnNos, long amount) {
@@ -260,6 +305,14 @@ public final class ContributionEndpoints {
         .recover(failure -> orders.transition(id, Status.AWAITING_PAYMENT, Status.FAILED, "err", "channel unavailable")
             .compose(x -> orders.release(id, Integer.parseInt(order.get("year")), psnNos))
             .compose(x -> Future.failedFuture(failure)));
+  }
+
+  private Future<Void> paidMeanwhile(Map<String, String> o) {
+    return channel.query(o.get("id"))
+        .compose(t -> "SUCCESS".equals(t.tradeState()) && t.totalFen() == Long.parseLong(o.get("total"))
+            ? recording.paymentTaken(o, t.transactionId()) : Future.succeededFuture())
+        .compose(x -> Future.failedFuture(new ProblemException(ProblemCode.ORDER_NOT_CANCELLABLE,
+            "The order has been paid")));
   }
 
   static Idempotency.Answer answer(int status, Map<String, String> o) {
@@ -298,14 +351,21 @@ public final class ContributionEndpoints {
         })).onComplete(r -> Responses.reply(rc, 200, r));
   }
 
-  /** Only while unpaid: the channel closes the prepay first, so a payment cannot slip in after the cancel. */
+  /**
+   * Only while unpaid (not while PAYING: a debit in flight is resolved first): the channel closes the prepay first,
+   * so a payment cannot slip in after the cancel. When the channel answers that the order was paid (its notify has
+   * not arrived yet), the payment is taken as its notify would be, and the cancel is refused.
+   */
   private void cancel(RoutingContext rc) {
     ResidentSession s = ResidentSession.of(rc);
     mine(s, rc.pathParam("id")).compose(o -> {
       if (!Status.AWAITING_PAYMENT.name().equals(ContributionOrders.effectiveStatus(o, System.currentTimeMillis()))) {
         return Future.failedFuture(new ProblemException(ProblemCode.ORDER_NOT_CANCELLABLE, null));
       }
-      Future<Void> closed = "WECHAT_PAY".equals(o.get("method")) ? channel.close(o.get("id")) : Future.succeededFuture();
+      Future<Void> closed = "WECHAT_PAY".equals(o.get("method"))
+          ? channel.close(o.get("id")).recover(e -> e instanceof WechatPayRefused refused && refused.orderPaid()
+              ? paidMeanwhile(o) : Future.failedFuture(e))
+          : Future.succeededFuture();
       List<String> psnNos = new JsonArray(o.get("lines")).stream().map(l -> ((JsonObject) l).getString("psnNo")).toList();
       return closed.compose(x -> orders.transition(o.get("id"), Status.AWAITING_PAYMENT, Status.CANCELLED))
           .compose(moved -> moved ? orders.release(o.get("id"), Integer.parseInt(o.get("year")), psnNos)

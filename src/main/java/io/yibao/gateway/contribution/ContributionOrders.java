@@ -19,23 +19,32 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Contribution orders in Redis. An order holds its persons for the year while unpaid (so nobody is put in two
- * orders), and moves through its statuses with compare-and-set, so a notify replayed ten times credits once.
+ * Contribution orders in Redis. An order holds its persons for the year (so nobody is put in two orders) while
+ * unpaid, and for as long as its money is on the way — paying, paid, refunding — until it is recorded, refunded or
+ * failed; it moves through its statuses with compare-and-set, so a notify replayed ten times credits once.
  * <pre>
- *   yb:{order:&lt;id&gt;}:contrib:order            hash: acct, year, method, total, lines, status, times, prepay, txn   TTL 400 days
- *   yb:{psn:&lt;person&gt;}:contrib:hold:&lt;year&gt;    order id holding the person for the year                    TTL order expiry
+ *   yb:{order:&lt;id&gt;}:contrib:order            hash: acct, year, method, total, lines, status, times, prepay, txn,
+ *                                           settleBy, refundReason                                       TTL 400 days
+ *   yb:{psn:&lt;person&gt;}:contrib:hold:&lt;year&gt;    order id holding the person for the year      TTL order expiry + 1 min;
+ *                                           400 days from the debit or payment until recorded, refunded or failed
  *   yb:{acct:&lt;account&gt;}:contrib:orders         zset order id → created ms (the resident's list)            TTL 400 days
  * </pre>
  */
 public final class ContributionOrders {
 
-  /** Order statuses. PAID: the channel (or the account) took the money; RECORDED: the collection system has it. */
-  public enum Status { AWAITING_PAYMENT, PAID, RECORDED, CANCELLED, EXPIRED, REFUNDED, FAILED }
+  /**
+   * Order statuses. PAYING: a personal-account debit was sent and its outcome is not known yet (the order neither
+   * expires nor can be cancelled until the ledger says); PAID: the channel (or the account) took the money;
+   * RECORDED: the collection system has it; REFUNDING / REFUNDED: the money is on its way back (refundReason says
+   * why: a late payment for an order that no longer wanted it, or the collection system refused the payment).
+   */
+  public enum Status { AWAITING_PAYMENT, PAYING, PAID, RECORDED, CANCELLED, EXPIRED, REFUNDING, REFUNDED, FAILED }
 
   static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
   static final long KEEP_MILLIS = 400L * 86_400_000L;
   private static final RedisScript RELEASE = RedisScript.load("compare-and-delete.lua");
   private static final RedisScript TRANSITION = RedisScript.load("status-transition.lua");
+  private static final RedisScript KEEP = RedisScript.load("hold-keep.lua");
 
   private final RedisStore redis;
   private final Pseudonyms pseudonyms;
@@ -78,6 +87,28 @@ public final class ContributionOrders {
             : release(orderId, year, psnNos.subList(0, i)).map(i));
   }
 
+  /**
+   * Keeps the persons held by the order for as long as the order lives (400 days), taking a hold again that ran out;
+   * released when the order is recorded, refunded or failed. True when the order holds all of them; false when
+   * another order holds one (only possible for a payment that came after its order's hold ran out).
+   */
+  public Future<Boolean> keepHolds(String orderId, int year, List<String> psnNos) {
+    List<Future<Response>> all = new ArrayList<>();
+    psnNos.forEach(p -> all.add(KEEP.run(redis, List.of(holdKey(year, p)), List.of(orderId,
+        Long.toString(KEEP_MILLIS)))));
+    return Future.all(all).map(x -> all.stream().allMatch(f -> f.result().toInteger() == 1));
+  }
+
+  /** The order's persons, from its lines. */
+  static List<String> persons(Map<String, String> order) {
+    return new JsonArray(order.get("lines")).stream().map(l -> ((JsonObject) l).getString("psnNo")).toList();
+  }
+
+  /** Lets the order's persons go (only the holds that are still this order's). */
+  public Future<Void> release(Map<String, String> order) {
+    return release(order.get("id"), Integer.parseInt(order.get("year")), persons(order));
+  }
+
   public Future<Void> release(String orderId, int year, List<String> psnNos) {
     List<Future<Response>> all = new ArrayList<>();
     psnNos.forEach(p -> all.add(RELEASE.run(redis, List.of(holdKey(year, p)), List.of(orderId))));
@@ -111,6 +142,20 @@ public final class ContributionOrders {
     List<String> args = new ArrayList<>(List.of(from.name(), to.name()));
     args.addAll(List.of(extra));
     return TRANSITION.run(redis, List.of(orderKey(id)), args).map(r -> r.get(0).toInteger() == 1);
+  }
+
+  /** The outcome of a compare-and-set: whether it moved, and the order as it stands afterwards (null when gone). */
+  public record Change(boolean moved, Map<String, String> order) {
+  }
+
+  /** {@link #transition}, answering with the order as it stands afterwards (one round trip). */
+  public Future<Change> change(String id, Status from, Status to, String... extra) {
+    List<String> args = new ArrayList<>(List.of(from.name(), to.name()));
+    args.addAll(List.of(extra));
+    return TRANSITION.run(redis, List.of(orderKey(id)), args).map(r -> {
+      Map<String, String> after = RedisStore.pairs(r, 1);
+      return new Change(r.get(0).toInteger() == 1, after.isEmpty() ? null : after);
+    });
   }
 
   public Future<List<String>> ofAccount(String accountId, int offset, int count) {
@@ -164,6 +209,12 @@ public final class ContributionOrders {
     }
     if (o.get("err") != null) {
       view.put("error", o.get("err"));
+    }
+    if (o.get("refundReason") != null) {
+      view.put("refundReason", o.get("refundReason"));
+    }
+    if (o.get("refundedAt") != null) {
+      view.put("refundedAt", time(Long.parseLong(o.get("refundedAt"))));
     }
     return view;
   }

@@ -5,16 +5,42 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.yibao.gateway.contribution.ContributionOrders.Status;
 import io.yibao.gateway.core.CoreClient;
+import io.yibao.gateway.core.CoreResponse;
 import io.yibao.gateway.outbox.Outbox;
+import io.yibao.gateway.payment.WechatPayClient;
+import io.yibao.gateway.payment.WechatPayRefused;
+import io.yibao.gateway.payment.WechatRefund;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.Map;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
- * Gets every paid order recorded at the collection system: at least once through the durable outbox (a Redis
- * stream, retried with back-off, surviving restarts), and exactly once there because the collection system
- * deduplicates by order id. A recorded order moves from PAID to RECORDED.
+ * Brings every order whose money moved to its end — recorded at the collection system, or the money back with the
+ * payer — through the durable outbox (a Redis stream, retried with back-off, surviving restarts). One message per
+ * order, named by the order id; what an attempt does follows from the order's status, so a message delivered twice,
+ * or queued twice, does no harm:
+ * <ul>
+ *   <li>PAYING (a personal-account debit whose answer was lost): once the debit can no longer be answering, ask the
+ *   ledger by debit id. Debited → PAID, and on as below. Not there → void the debit id at the ledger (so that a late
+ *   copy of the request is refused), then FAILED and the persons released.</li>
+ *   <li>AWAITING_PAYMENT of a personal-account order past that time: the debit was never sent (the step to PAYING
+ *   is what allows sending it) → FAILED, released.</li>
+ *   <li>PAID: record at the collection system (it deduplicates by order id) → RECORDED, released. A refusal will not
+ *   change by retrying and the money is taken: → REFUNDING with the refusal as the reason, and on as below.</li>
+ *   <li>REFUNDING: refund through the channel (WECHAT_PAY, refund id = order id + "-refund") or credit the personal
+ *   account (credit id = "contrib-refund-" + order id); both idempotent by that id → REFUNDED, released.</li>
+ *   <li>RECORDED, REFUNDED, FAILED, CANCELLED: release the holds again (a release that failed before) and forget.</li>
+ * </ul>
+ * No answer (a core system down, a timeout) retries the message later; a refusal that needs a person (a refund the
+ * channel refuses) goes to the dead letters with an ERROR log.
+ *
+ * <p>Rule 1, intent before action: the message for a personal-account order is queued before the debit is sent,
+ * and a refund's message before the refund is sent. Rule 2, a state change and its follow-up are never separable:
+ * queueing comes right after the status change, and whatever repeats the trigger (the channel's resent notify, a
+ * retried message) queues it again.
  */
 public final class ContributionRecording {
 
@@ -23,16 +49,67 @@ public final class ContributionRecording {
   private final Outbox outbox;
   private final ContributionOrders orders;
   private final CoreClient collection;
+  private final CoreClient accounts;
+  private final WechatPayClient channel;
 
-  public ContributionRecording(Outbox outbox, ContributionOrders orders, CoreClient collection) {
+  public ContributionRecording(Outbox outbox, ContributionOrders orders, CoreClient collection, CoreClient accounts,
+                               WechatPayClient channel) {
     this.outbox = outbox;
     this.orders = orders;
     this.collection = collection;
+    this.accounts = accounts;
+    this.channel = channel;
   }
 
-  /** Durable before it returns: the caller may report the order paid. */
+  /** Durable before it returns: the caller may send the debit, or report the order paid. */
   public Future<Void> enqueue(String orderId) {
     return outbox.enqueue(orderId, new JsonObject().put("orderId", orderId)).mapEmpty();
+  }
+
+  /**
+   * The channel took the money for the order (its notify, or its answer to a close): PAID when the order awaited
+   * payment; REFUNDING when it no longer wanted it (expired, cancelled, failed) — decided here, sent by the follow-up
+   * (rule 1); and whatever the status then needs is ensured again: a repeat of the trigger (the channel's resent
+   * notify) may follow a first attempt that changed the status and failed to queue (rule 2). "Already paid" is never
+   * "nothing to do" until the order is recorded.
+   */
+  public Future<Void> paymentTaken(Map<String, String> o, String transactionId) {
+    String id = o.get("id");
+    String status = ContributionOrders.effectiveStatus(o, System.currentTimeMillis());
+    String now = Long.toString(System.currentTimeMillis());
+    if (Status.AWAITING_PAYMENT.name().equals(status)) {
+      return orders.change(id, Status.AWAITING_PAYMENT, Status.PAID, "paidAt", now, "txn", transactionId)
+          .compose(c -> c.moved() || c.order() == null ? ensureFollowUp(c.order()) : paymentTaken(c.order(),
+              transactionId)); // changed meanwhile: apply to what it is now
+    }
+    if (Status.EXPIRED.name().equals(status) || Status.CANCELLED.name().equals(status)
+        || Status.FAILED.name().equals(status)) {
+      return orders.change(id, Status.valueOf(o.get("status")), Status.REFUNDING, "paidAt", now, "txn", transactionId,
+              "refundReason", "ORDER_" + status + ": paid after the order was closed")
+          .compose(c -> c.moved() || c.order() == null ? ensureFollowUp(c.order()) : paymentTaken(c.order(),
+              transactionId));
+    }
+    return ensureFollowUp(o); // PAID, REFUNDING: queued again; RECORDED, REFUNDED: nothing left to do
+  }
+
+  /** While PAID: the persons held and the follow-up queued; while REFUNDING: the follow-up queued. */
+  private Future<Void> ensureFollowUp(Map<String, String> o) {
+    if (o == null) {
+      return Future.succeededFuture();
+    }
+    String status = o.get("status");
+    if (Status.PAID.name().equals(status)) {
+      return orders.keepHolds(o.get("id"), Integer.parseInt(o.get("year")), ContributionOrders.persons(o))
+          .compose(held -> {
+            if (!held) {
+              // Only when the payment came after the order's hold ran out; the collection system will refuse one
+              // of the two orders, and that one is refunded.
+              LOG.warn("a paid order's person is held by another order", kv("order", o.get("id")));
+            }
+            return enqueue(o.get("id"));
+          });
+    }
+    return Status.REFUNDING.name().equals(status) ? enqueue(o.get("id")) : Future.succeededFuture();
   }
 
   public void start() {
@@ -43,27 +120,140 @@ public final class ContributionRecording {
     outbox.stop();
   }
 
+  /** The debit id of a personal-account order at the ledger. */
+  static String debitId(String orderId) {
+    return "contrib-" + orderId;
+  }
+
   Future<Outbox.Delivery> deliver(String orderId) {
-    return orders.get(orderId).compose(o -> {
-      if (o == null) {
-        return Future.succeededFuture(Outbox.Delivery.DEAD);
+    return orders.get(orderId).compose(o -> o == null ? Future.succeededFuture(Outbox.Delivery.DEAD) : step(o));
+  }
+
+  private Future<Outbox.Delivery> step(Map<String, String> o) {
+    Status status = Status.valueOf(o.get("status"));
+    boolean account = "PERSONAL_ACCOUNT".equals(o.get("method"));
+    return switch (status) {
+      case AWAITING_PAYMENT -> account && settled(o)
+          ? fail(o, Status.AWAITING_PAYMENT, "the payment did not start")
+          : Future.succeededFuture(account ? Outbox.Delivery.RETRY : Outbox.Delivery.OK);
+      case PAYING -> settled(o) ? resolveDebit(o) : Future.succeededFuture(Outbox.Delivery.RETRY);
+      case PAID -> record(o);
+      case REFUNDING -> refund(o);
+      case RECORDED, REFUNDED, FAILED, CANCELLED, EXPIRED -> orders.release(o).map(Outbox.Delivery.OK);
+    };
+  }
+
+  /** On from the order as a status change left it (moved or not: someone else may have been first). */
+  private Future<Outbox.Delivery> next(ContributionOrders.Change c) {
+    return c.order() == null ? Future.succeededFuture(Outbox.Delivery.DEAD) : step(c.order());
+  }
+
+  /** Past the time by which the debit's own answer would have come: asking the ledger now cannot race it. */
+  private static boolean settled(Map<String, String> o) {
+    return o.get("settleBy") == null || Long.parseLong(o.get("settleBy")) <= System.currentTimeMillis();
+  }
+
+  private Future<Outbox.Delivery> resolveDebit(Map<String, String> o) {
+    String id = o.get("id");
+    return accounts.get("/debits/" + debitId(id)).compose(found -> {
+      if (found.ok() && "DEBITED".equals(found.json().getString("status"))) {
+        return paid(o);
       }
-      if (!Status.PAID.name().equals(o.get("status"))) {
-        return Future.succeededFuture(Outbox.Delivery.OK); // already recorded (or refunded): nothing to do
+      if (found.ok() || found.status() == 404) {
+        // Not taken (or voided already): make that final, since a copy of the debit may still be on its way.
+        return accounts.post("/debits/" + debitId(id) + "/void", new JsonObject()).compose(voided -> {
+          if (!voided.ok()) {
+            return Future.succeededFuture(Outbox.Delivery.RETRY);
+          }
+          return "DEBITED".equals(voided.json().getString("status")) ? paid(o)
+              : fail(o, Status.PAYING, "the personal account was not debited");
+        });
       }
-      JsonObject payment = new JsonObject().put("orderId", orderId).put("year", Integer.parseInt(o.get("year")))
-          .put("channel", o.get("method")).put("lines", new JsonArray(o.get("lines")));
-      return collection.post("/payments", payment).compose(answer -> {
-        if (answer.ok()) {
-          return orders.transition(orderId, Status.PAID, Status.RECORDED, "recordedAt",
-              Long.toString(System.currentTimeMillis())).map(Outbox.Delivery.OK);
-        }
-        // A refusal will not change by retrying; the money is taken, so this needs a person: say so loudly.
-        LOG.error("collection refused a paid contribution order", kv("order", orderId), kv("status", answer.status()),
-            kv("error", answer.json().getString("error")));
-        return orders.set(orderId, "err", "collection refused: " + answer.json().getString("error"))
-            .map(Outbox.Delivery.DEAD);
-      }, unavailable -> Future.succeededFuture(Outbox.Delivery.RETRY));
+      return Future.succeededFuture(Outbox.Delivery.RETRY);
     });
+  }
+
+  private Future<Outbox.Delivery> paid(Map<String, String> o) {
+    String id = o.get("id");
+    LOG.info("lost debit answer resolved: debited", kv("order", id));
+    return orders.change(id, Status.PAYING, Status.PAID, "paidAt", Long.toString(System.currentTimeMillis()),
+        "txn", "acct-" + id).compose(this::next);
+  }
+
+  private Future<Outbox.Delivery> fail(Map<String, String> o, Status from, String why) {
+    LOG.info("contribution order failed, nothing was paid", kv("order", o.get("id")), kv("reason", why));
+    return orders.change(o.get("id"), from, Status.FAILED, "err", why)
+        .compose(this::next);
+  }
+
+  private Future<Outbox.Delivery> record(Map<String, String> o) {
+    String id = o.get("id");
+    JsonObject payment = new JsonObject().put("orderId", id).put("year", Integer.parseInt(o.get("year")))
+        .put("channel", o.get("method")).put("lines", new JsonArray(o.get("lines")));
+    return collection.post("/payments", payment).compose(answer -> {
+      if (answer.ok()) {
+        return orders.change(id, Status.PAID, Status.RECORDED, "recordedAt", Long.toString(System.currentTimeMillis()))
+            .compose(this::next);
+      }
+      // A refusal will not change by retrying and the money is taken: it goes back, visibly.
+      String error = answer.json().getString("error", "HTTP_" + answer.status());
+      LOG.warn("collection refused a paid contribution order; refunding it", kv("order", id),
+          kv("status", answer.status()), kv("error", error));
+      return orders.change(id, Status.PAID, Status.REFUNDING, "refundReason", refundReason(error))
+          .compose(this::next);
+    }, unavailable -> Future.succeededFuture(Outbox.Delivery.RETRY));
+  }
+
+  static String refundReason(String collectionError) {
+    return switch (collectionError) {
+      case "ALREADY_PAID" -> "ALREADY_PAID: the year was paid by another payment";
+      case "WINDOW_NOT_OPEN", "YEAR_NOT_COLLECTED" -> collectionError + ": the year is not being collected";
+      default -> "COLLECTION_REFUSED: " + collectionError;
+    };
+  }
+
+  private Future<Outbox.Delivery> refund(Map<String, String> o) {
+    String id = o.get("id");
+    long total = Long.parseLong(o.get("total"));
+    Future<Boolean> back;
+    if ("PERSONAL_ACCOUNT".equals(o.get("method"))) {
+      back = accounts.post("/credits", new JsonObject().put("id", "contrib-refund-" + id).put("psnNo", o.get("payer"))
+              .put("amountFen", total).put("kind", "CONTRIBUTION_REFUND").put("memo", "contribution refund"))
+          .map(answer -> credited(id, answer));
+    } else {
+      back = channel.refund(id, id + "-refund", total, total, "城乡居民医保缴费退款")
+          .map(WechatRefund::succeeded)
+          .recover(e -> {
+            if (e instanceof WechatPayRefused refused) {
+              LOG.error("the payment channel refused a contribution refund; a person must look at it",
+                  kv("order", id), kv("code", refused.code()));
+              return Future.failedFuture(new DeadLetter());
+            }
+            return Future.failedFuture(e);
+          });
+    }
+    return back.compose(done -> !done ? Future.succeededFuture(Outbox.Delivery.RETRY)  // processing: ask again
+            : orders.change(id, Status.REFUNDING, Status.REFUNDED, "refundedAt",
+                Long.toString(System.currentTimeMillis()))
+            .compose(this::next)
+            .onSuccess(x -> LOG.info("contribution refunded", kv("order", id))),
+        e -> Future.succeededFuture(e instanceof DeadLetter ? Outbox.Delivery.DEAD : Outbox.Delivery.RETRY));
+  }
+
+  /** True when the ledger credited the account; a refusal needs a person. */
+  private static boolean credited(String id, CoreResponse answer) {
+    if (answer.ok()) {
+      return true;
+    }
+    LOG.error("the personal-account system refused a contribution refund; a person must look at it",
+        kv("order", id), kv("error", answer.json().getString("error")));
+    throw new DeadLetter();
+  }
+
+  /** A refusal that retrying will not change. */
+  private static final class DeadLetter extends RuntimeException {
+    DeadLetter() {
+      super(null, null, false, false);
+    }
   }
 }

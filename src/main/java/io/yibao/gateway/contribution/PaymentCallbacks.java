@@ -1,29 +1,23 @@
 package io.yibao.gateway.contribution;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.yibao.gateway.contribution.ContributionOrders.Status;
 import io.yibao.gateway.http.Operations;
 import io.yibao.gateway.http.RequestIds;
 import io.yibao.gateway.payment.NotifyRejected;
 import io.yibao.gateway.payment.WechatPayAck;
-import io.yibao.gateway.payment.WechatPayClient;
 import io.yibao.gateway.payment.WechatPayNotifications;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.List;
-import java.util.Map;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
  * {@code POST /callbacks/payments/wechat}: the payment channel's notify. Verified over the raw body (signature,
  * serial, freshness), decrypted, matched to the order and its amount exactly, and applied once: a notify replayed
- * ten times credits once. A payment for an order that expired or was cancelled is refunded. Answered in the
- * channel's form; anything not acknowledged is sent again by the channel.
+ * ten times credits once. A payment for an order that expired, was cancelled or failed is refunded. Answered in
+ * the channel's form; anything not acknowledged is sent again by the channel, and a notify sent again re-ensures
+ * what the order's status needs (see {@link #apply}).
  */
 public final class PaymentCallbacks {
 
@@ -32,14 +26,12 @@ public final class PaymentCallbacks {
   private final WechatPayNotifications notifications;
   private final ContributionOrders orders;
   private final ContributionRecording recording;
-  private final WechatPayClient channel;
 
   public PaymentCallbacks(WechatPayNotifications notifications, ContributionOrders orders,
-                          ContributionRecording recording, WechatPayClient channel) {
+                          ContributionRecording recording) {
     this.notifications = notifications;
     this.orders = orders;
     this.recording = recording;
-    this.channel = channel;
   }
 
   public void register(Operations operations) {
@@ -75,30 +67,7 @@ public final class PaymentCallbacks {
         LOG.warn("payment notify does not match an order", kv("notify", paid.notifyId()));
         return Future.succeededFuture(false);
       }
-      String id = o.get("id");
-      String status = ContributionOrders.effectiveStatus(o, System.currentTimeMillis());
-      if (Status.AWAITING_PAYMENT.name().equals(status)) {
-        return orders.transition(id, Status.AWAITING_PAYMENT, Status.PAID, "paidAt",
-                Long.toString(System.currentTimeMillis()), "txn", paid.transactionId())
-            .compose(moved -> moved ? recording.enqueue(id) : Future.succeededFuture())
-            .map(true);
-      }
-      if (Status.EXPIRED.name().equals(status) || Status.CANCELLED.name().equals(status)) {
-        return refund(o, status).map(true);
-      }
-      return Future.succeededFuture(true); // PAID, RECORDED, REFUNDED: seen before
+      return recording.paymentTaken(o, paid.transactionId()).map(true);
     });
-  }
-
-  /** Money for an order that no longer wants it goes back through the channel, once (refund id = order id). */
-  private Future<Void> refund(Map<String, String> o, String status) {
-    String id = o.get("id");
-    long total = Long.parseLong(o.get("total"));
-    Status from = Status.valueOf(o.get("status"));
-    List<String> psnNos = new JsonArray(o.get("lines")).stream().map(l -> ((JsonObject) l).getString("psnNo")).toList();
-    return channel.refund(id, id + "-refund", total, total, "order " + status.toLowerCase())
-        .compose(refunded -> orders.transition(id, from, Status.REFUNDED, "refundedAt", Long.toString(System.currentTimeMillis())))
-        .compose(x -> orders.release(id, Integer.parseInt(o.get("year")), psnNos))
-        .onSuccess(x -> LOG.info("late payment refunded", kv("order", id)));
   }
 }

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
@@ -24,9 +25,18 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
  * the stream's group; an entry a consumer read but did not finish (it failed, or the process died) stays pending
  * and is claimed again after {@code claimIdleMillis} by whichever consumer comes first — so nothing is lost on a
  * restart. Receivers deduplicate by the message id (the outbox delivers at least once, never "exactly").
+ *
+ * <p>Bounds: the stream is never trimmed — an entry in it is a message not yet delivered (a paid order not yet
+ * recorded), and dropping it would lose it. A long outage is alerted instead: the backlog (entries not yet
+ * delivered) is the gauge {@code yb_outbox_backlog{outbox}}, a WARN log when it passes
+ * {@code outbox.backlogWarnEntries} (and an INFO when it is back under), and the non-critical readiness check
+ * {@code outbox.<name>} saying {@code BACKLOG} (the instance shows DEGRADED, stays in rotation). The dead-letter
+ * stream keeps the newest {@code outbox.deadLetterMaxEntries} (about: Redis trims whole stream nodes); each dead
+ * letter is also an ERROR or WARN log line of its deliverer, so nothing is dropped silently.
  * <pre>
  *   yb:{outbox:&lt;name&gt;}:outbox:stream   stream of {id, payload}; acknowledged entries are deleted     permanent, drains itself
  *   yb:{outbox:&lt;name&gt;}:outbox:retry    hash entry → "attempts:next attempt ms"                      permanent, drains itself
+ *   yb:{outbox:&lt;name&gt;}:outbox:dead     stream of {id, payload} refused for good                     permanent, newest deadLetterMaxEntries
  * </pre>
  */
 public final class Outbox {
@@ -45,17 +55,34 @@ public final class Outbox {
   public record Message(String entryId, String id, JsonObject payload, int attempt) {
   }
 
-  /** Tuning. */
+  /** Tuning; the last two are {@code outbox.backlogWarnEntries} and {@code outbox.deadLetterMaxEntries}. */
   public record Options(long tickMillis, long claimIdleMillis, long firstBackoffMillis, long maxBackoffMillis,
-                        int batch) {
+                        int batch, long backlogWarnEntries, long deadLetterMaxEntries) {
+
+    public static final long BACKLOG_WARN_ENTRIES = 100_000;
+    public static final long DEAD_LETTER_MAX_ENTRIES = 100_000;
+
+    public Options(long tickMillis, long claimIdleMillis, long firstBackoffMillis, long maxBackoffMillis, int batch) {
+      this(tickMillis, claimIdleMillis, firstBackoffMillis, maxBackoffMillis, batch, BACKLOG_WARN_ENTRIES,
+          DEAD_LETTER_MAX_ENTRIES);
+    }
+
     public static Options defaults() {
       return new Options(200, 5_000, 500, 30_000, 50);
+    }
+
+    /** The defaults with the configured bounds. */
+    public static Options of(io.yibao.gateway.config.GatewayConfig.Outbox config) {
+      Options d = defaults();
+      return new Options(d.tickMillis, d.claimIdleMillis, d.firstBackoffMillis, d.maxBackoffMillis, d.batch,
+          config.backlogWarnEntries(), config.deadLetterMaxEntries());
     }
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
   private static final String GROUP = "gateway";
-  private static final long MAX_LENGTH = 1_000_000;
+  /** How often the backlog is measured (one XLEN). */
+  private static final long MEASURE_MILLIS = 1_000;
 
   private final Vertx vertx;
   private final RedisStore redis;
@@ -69,8 +96,23 @@ public final class Outbox {
   private boolean busy;
   private boolean groupReady;
   private boolean failing;
+  private final AtomicLong lastBacklog = new AtomicLong();
+  private long measuredAt;
+  private boolean overThreshold;
 
   public Outbox(Vertx vertx, RedisStore redis, String name, Options options) {
+    this(vertx, redis, name, options, null);
+  }
+
+  /** With {@code metrics}, the backlog is the gauge {@code yb_outbox_backlog{outbox=name}}. */
+  public Outbox(Vertx vertx, RedisStore redis, String name, Options options,
+                io.micrometer.core.instrument.MeterRegistry metrics) {
+    if (metrics != null) {
+      // One gauge per outbox and process: every instance measures the same stream, the first one registered reports.
+      io.micrometer.core.instrument.Gauge.builder("yb_outbox_backlog", lastBacklog, AtomicLong::get)
+          .description("Outbox entries not yet delivered").tag("outbox", name).strongReference(true)
+          .register(metrics);
+    }
     this.vertx = vertx;
     this.redis = redis;
     this.name = name;
@@ -82,8 +124,46 @@ public final class Outbox {
 
   /** Appends a message; when the future succeeds the message is in Redis and will be delivered. */
   public Future<String> enqueue(String id, JsonObject payload) {
-    return redis.send(Command.XADD, stream, "MAXLEN", "~", MAX_LENGTH, "*", "id", id, "payload", payload.encode())
-        .map(Response::toString);
+    // Never trimmed: an entry is a message not yet delivered (see the class comment).
+    return redis.send(Command.XADD, stream, "*", "id", id, "payload", payload.encode()).map(Response::toString);
+  }
+
+  /** The readiness check {@code outbox.<name>}: not critical; {@code BACKLOG} past the warning threshold. */
+  public io.yibao.gateway.ops.ReadinessCheck readiness() {
+    return new io.yibao.gateway.ops.ReadinessCheck() {
+      public String name() {
+        return "outbox." + Outbox.this.name;
+      }
+
+      public boolean critical() {
+        return false;
+      }
+
+      public Future<String> check() {
+        return backlog().map(n -> n > options.backlogWarnEntries() ? "BACKLOG" : "UP");
+      }
+    };
+  }
+
+  /** Measures the backlog now and then: the gauge, and a WARN when it passes the threshold (once per crossing). */
+  private Future<Void> measure() {
+    long now = System.currentTimeMillis();
+    if (now - measuredAt < MEASURE_MILLIS) {
+      return Future.succeededFuture();
+    }
+    measuredAt = now;
+    return backlog().map(n -> {
+      lastBacklog.set(n);
+      if (n > options.backlogWarnEntries() && !overThreshold) {
+        overThreshold = true;
+        LOG.warn("outbox backlog past its threshold: messages are not being delivered", kv("outbox", name),
+            kv("backlog", n), kv("threshold", options.backlogWarnEntries()));
+      } else if (n <= options.backlogWarnEntries() && overThreshold) {
+        overThreshold = false;
+        LOG.info("outbox backlog back under its threshold", kv("outbox", name), kv("backlog", n));
+      }
+      return null;
+    });
   }
 
   /** Entries not yet acknowledged (new or pending). */
@@ -118,6 +198,7 @@ public final class Outbox {
     }
     busy = true;
     ensureGroup()
+        .compose(x -> measure())
         .compose(x -> readNew())
         .compose(fresh -> claimStale().map(stale -> {
           List<Response> all = new ArrayList<>(fresh);
@@ -206,7 +287,8 @@ public final class Outbox {
           .recover(e -> Future.succeededFuture(Delivery.RETRY))
           .compose(outcome -> switch (outcome) {
             case OK -> done(entryId);
-            case DEAD -> redis.send(Command.XADD, dead, "*", "id", businessId, "payload", body.encode())
+            case DEAD -> redis.send(Command.XADD, dead, "MAXLEN", "~", options.deadLetterMaxEntries(), "*",
+                    "id", businessId, "payload", body.encode())
                 .compose(x -> done(entryId))
                 .onSuccess(x -> LOG.warn("outbox message refused for good, moved to dead letters",
                     kv("outbox", name), kv("message", businessId)));

@@ -14,9 +14,11 @@ import io.yibao.sandbox.SandboxService;
  * POST /accounts/debits           {id, psnNo, amountFen, kind, memo}
  * POST /accounts/credits          {id, psnNo, amountFen, kind, memo}
  * POST /accounts/transfers        {id, fromPsnNo, toPsnNo, amountFen, memo}
+ * GET  /accounts/debits/{id}      {id, status: DEBITED | VOIDED}; 404 NOT_FOUND when the ledger never took it
+ * POST /accounts/debits/{id}/void {id, status}: DEBITED when it happened, else VOIDED — and it never will
  * </pre>
  * Movements are idempotent by {@code id}. Errors: 422 INSUFFICIENT_BALANCE (nothing moved), 404 NO_ACCOUNT,
- * 409 ID_REUSED (same id, other parameters), 400 BAD_AMOUNT.
+ * 409 ID_REUSED (same id, other parameters), 409 VOIDED (a debit id voided before it arrived), 400 BAD_AMOUNT.
  */
 public final class AccountsService implements SandboxService {
 
@@ -45,6 +47,16 @@ public final class AccountsService implements SandboxService {
       SandboxHttp.ok(rc, new JsonObject().put("psnNo", psnNo).put("balanceFen", balance).put("entries", entries));
     });
     router.post("/accounts/debits").handler(rc -> move(rc, false));
+    router.get("/accounts/debits/:id").handler(rc -> {
+      String state = ledger.debitState(rc.pathParam("id"));
+      if (state == null) {
+        SandboxHttp.error(rc, 404, "NOT_FOUND", "no such debit");
+      } else {
+        SandboxHttp.ok(rc, new JsonObject().put("id", rc.pathParam("id")).put("status", state));
+      }
+    });
+    router.post("/accounts/debits/:id/void").handler(rc -> SandboxHttp.ok(rc, new JsonObject()
+        .put("id", rc.pathParam("id")).put("status", ledger.voidDebit(rc.pathParam("id")))));
     router.post("/accounts/credits").handler(rc -> move(rc, true));
     router.post("/accounts/transfers").handler(rc -> {
       JsonObject b = SandboxHttp.body(rc);
@@ -79,7 +91,7 @@ public final class AccountsService implements SandboxService {
     int status = switch (r.error()) {
       case "INSUFFICIENT_BALANCE" -> 422;
       case "NO_ACCOUNT" -> 404;
-      case "ID_REUSED" -> 409;
+      case "ID_REUSED", "VOIDED" -> 409;
       default -> 400;
     };
     SandboxHttp.error(rc, status, r.error(), r.error().toLowerCase().replace('_', ' '));

@@ -105,8 +105,39 @@ public final class Ledger {
     });
   }
 
+  /**
+   * What became of the debit {@code id}: {@code DEBITED}, {@code VOIDED}, or null when the ledger never took it
+   * (a refused debit moves nothing and leaves no trace, so it is null too).
+   */
+  public synchronized String debitState(String id) {
+    Movement seen = movements.get(id);
+    if (seen == null) {
+      return null;
+    }
+    return VOID.equals(seen.fingerprint()) ? "VOIDED" : seen.fingerprint().startsWith("debit|") ? "DEBITED" : null;
+  }
+
+  /**
+   * Makes sure the debit {@code id} never happens: a debit with that id arriving later (a copy that was on its way)
+   * is refused with VOIDED. Returns {@code DEBITED} when it had happened already (then nothing changes), else
+   * {@code VOIDED}. Lets a caller whose debit answer was lost settle the question for good.
+   */
+  public synchronized String voidDebit(String id) {
+    String state = debitState(id);
+    if (state != null) {
+      return state;
+    }
+    movements.put(id, new Movement(VOID, Result.failed("VOIDED")));
+    return "VOIDED";
+  }
+
+  private static final String VOID = "void";
+
   private Result once(String id, String fingerprint, java.util.function.Supplier<Result> action) {
     Movement seen = movements.get(id);
+    if (seen != null && VOID.equals(seen.fingerprint())) {
+      return Result.failed("VOIDED");
+    }
     if (seen != null) {
       return seen.fingerprint().equals(fingerprint) ? seen.result() : Result.failed("ID_REUSED");
     }

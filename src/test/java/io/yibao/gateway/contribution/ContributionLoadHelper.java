@@ -27,14 +27,20 @@ final class ContributionLoadHelper {
         .skip(skip).limit(count).toList();
   }
 
-  /** An employee with a phone and a resident close relative in the household: {employee, relative}. */
+  /**
+   * An employee with a phone and a resident close relative in the household: {employee, relative}. Each relative
+   * comes once in the enumeration (two employees of one household share their relatives), so different
+   * {@code skip}s never pay for the same person.
+   */
   static Person[] employeeWithResidentRelative(int skip) {
     Registry registry = registry();
+    java.util.Set<String> seen = new java.util.HashSet<>();
     return registry.psnNos().stream().map(registry::person)
         .filter(p -> p.employee() && p.mobile() != null && !p.psnNo().startsWith("1100000000000000000"))
         .map(p -> {
           for (Map.Entry<Person, Household.Relation> e : registry.relatives(p.psnNo()).entrySet()) {
-            if (e.getValue() != null && !e.getKey().employee() && "ACTIVE".equals(e.getKey().status())) {
+            if (e.getValue() != null && !e.getKey().employee() && "ACTIVE".equals(e.getKey().status())
+                && seen.add(e.getKey().psnNo())) {
               return new Person[] {p, e.getKey()};
             }
           }

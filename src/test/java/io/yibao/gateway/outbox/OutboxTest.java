@@ -97,4 +97,70 @@ class OutboxTest {
     assertTrue(fourth >= 600 && fourth <= 1000, "about 800 ms, was " + fourth);
     assertEquals(true, outbox.backoff(40) <= 12_500);
   }
+
+  /** A long outage: a million messages already wait (written inside Redis by one script, for speed). */
+  void fill(String key, int entries) {
+    for (int done = 0; done < entries; done += 100_000) {
+      redis.command("EVAL", "for i = 1, tonumber(ARGV[1]) do redis.call('XADD', KEYS[1], '*', 'id', 'o' .. i, "
+          + "'payload', '{}') end return 1", "1", key, Integer.toString(Math.min(100_000, entries - done)));
+    }
+  }
+
+  @Test
+  void undeliveredMessagesAreNeverTrimmed() throws Exception {
+    Outbox outbox = new Outbox(vertx, store, "long-outage", FAST);
+    fill("yb:{outbox:long-outage}:outbox:stream", 1_000_100);
+    await(outbox.enqueue("one-more", new JsonObject()));
+    assertEquals(1_000_101L, await(outbox.backlog()), "every undelivered message is still there");
+  }
+
+  @Test
+  void theDeadLettersAreBoundedByCount() throws Exception {
+    String dead = "yb:{outbox:refusals}:outbox:dead";
+    fill(dead, 105_000);
+    Outbox outbox = new Outbox(vertx, store, "refusals", FAST);
+    await(outbox.enqueue("refused", new JsonObject()));
+    outbox.start(m -> Future.succeededFuture(Outbox.Delivery.DEAD));
+    Await.until("delivered", Duration.ofSeconds(10), () -> {
+      try {
+        return await(outbox.backlog()) == 0;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    outbox.stop();
+    long kept = Long.parseLong(redis.command("XLEN", dead));
+    // Trimmed by whole stream nodes (about 100 entries each), so "about" the bound; each addition trims at most
+    // 10 000 (Redis' default LIMIT for approximate trimming), so a stream far over the bound comes down over time.
+    assertTrue(kept <= 100_000 + 200, "dead letters kept: " + kept);
+    assertTrue(redis.command("XREVRANGE", dead, "+", "-", "COUNT", "1").contains("refused"), "the newest is kept");
+  }
+
+  @Test
+  void aBacklogPastItsThresholdIsAGaugeAWarningAndAReadinessDetail() throws Exception {
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry metrics =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    Outbox outbox = new Outbox(vertx, store, "outage", new Outbox.Options(50, 300, 50, 500, 50, 5, 100), metrics);
+    assertEquals("UP", await(outbox.readiness().check()));
+    for (int i = 0; i < 10; i++) {
+      await(outbox.enqueue("order-" + i, new JsonObject()));
+    }
+    io.yibao.gateway.testing.LogCapture.clear();
+    AtomicBoolean receiverUp = new AtomicBoolean(false);
+    outbox.start(m -> Future.succeededFuture(receiverUp.get() ? Outbox.Delivery.OK : Outbox.Delivery.RETRY));
+    Await.until("the gauge shows the backlog", Duration.ofSeconds(10),
+        () -> metrics.get("yb_outbox_backlog").tag("outbox", "outage").gauge().value() == 10);
+    Await.until("a warning", Duration.ofSeconds(10), () -> io.yibao.gateway.testing.LogCapture.lines().stream()
+        .anyMatch(l -> l.contains("\"WARN\"") && l.contains("outbox backlog past its threshold")
+            && l.contains("\"outage\"")));
+    assertEquals("BACKLOG", await(outbox.readiness().check()));
+    assertEquals("outbox.outage", outbox.readiness().name());
+    assertEquals(false, outbox.readiness().critical(), "a backlog degrades the instance, it does not take it out");
+
+    receiverUp.set(true);
+    Await.until("drained, and the gauge says so", Duration.ofSeconds(20),
+        () -> metrics.get("yb_outbox_backlog").tag("outbox", "outage").gauge().value() == 0);
+    assertEquals("UP", await(outbox.readiness().check()));
+    outbox.stop();
+  }
 }
