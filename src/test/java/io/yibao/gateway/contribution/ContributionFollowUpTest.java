@@ -54,7 +54,7 @@ class ContributionFollowUpTest {
   static Resident payer(Person p, String device) {
     Resident r = Resident.signIn(gateway.http(), p.mobile(), device);
     assertEquals(200, r.post("/api/v1/me/real-name",
-        new JsonObject().put("name", p.name()).put("idNumber", p.idNumber())).statusCode());
+        Resident.realName(p)).statusCode());
     return r;
   }
 
@@ -176,7 +176,7 @@ class ContributionFollowUpTest {
         "paymentChannel.notifyUrl", "http://127.0.0.1:9/callbacks/payments/wechat"))) {
       Resident r = Resident.signIn(unreachable.http(), p.mobile(), "follow-5");
       assertEquals(200, r.post("/api/v1/me/real-name",
-          new JsonObject().put("name", p.name()).put("idNumber", p.idNumber())).statusCode());
+          Resident.realName(p)).statusCode());
       JsonObject order = wechatOrder(r, p.psnNo());
       String id = order.getString("id");
       pay(order);
