@@ -152,4 +152,25 @@ class SettlementIntentTest {
     assertSettledAtTheCore(id);
     assertRetryFinds(id, retryOnceFree(purchase, key));
   }
+
+  @Test
+  void aRetryAfterTheFirstClaimExpiredFindsTheFirstSettlementNotA410() {
+    Resident r = resident(2);
+    JsonObject purchase = purchase(r);
+    String key = UUID.randomUUID().toString();
+    // The first attempt outlives its Idempotency-Key claim (1 s): 2102 is unanswered until the 2 s timeout.
+    TestSandbox.fault("settlement", new JsonObject().put("hang", true));
+    long before = TestSandbox.received("settlement");
+    CompletableFuture<HttpResponse<String>> first = gateway.http().sendAsync(
+        pos.request("POST", "/pos/v1/settlements", purchase.encode(), key));
+    Await.until("2102 reaches the core", Duration.ofSeconds(5), () -> TestSandbox.received("settlement") > before);
+    HttpResponse<String> retry = retryOnceFree(purchase, key); // runs again while the first still waits
+    HttpResponse<String> answer = first.join();
+    assertEquals(202, answer.statusCode(), answer.body());
+    String id = new JsonObject(answer.body()).getString("id");
+    assertRetryFinds(id, retry);
+    TestSandbox.clearFaults();
+    awaitStatus(id, "REVERSED"); // never settled at the core
+    assertRetryFinds(id, pos.settle(purchase, key)); // and what the key keeps for 24 h is that settlement
+  }
 }
