@@ -173,4 +173,43 @@ class SettlementIntentTest {
     awaitStatus(id, "REVERSED"); // never settled at the core
     assertRetryFinds(id, pos.settle(purchase, key)); // and what the key keeps for 24 h is that settlement
   }
+
+  static String settled(Resident r) {
+    HttpResponse<String> settled = pos.settle(purchase(r), UUID.randomUUID().toString());
+    assertEquals(201, settled.statusCode(), settled.body());
+    return new JsonObject(settled.body()).getString("id");
+  }
+
+  static HttpResponse<String> cancel(String id) {
+    return pos.send("POST", "/pos/v1/settlements/" + id + "/cancel", null, null);
+  }
+
+  static String coreStatus(String id) {
+    String setlId = new JsonObject(pos.settlement(id).body()).getString("setl_id");
+    return new JsonObject(TestSandbox.http().get("/settlement/settlements/" + setlId).body()).getString("status");
+  }
+
+  @Test
+  void aCancelWhoseAnswerIsLostIsCancellingAndCompletedByRecovery() {
+    String id = settled(resident(3));
+    TestSandbox.fault("settlement", new JsonObject().put("hang", true).put("hangAfterWork", true));
+    HttpResponse<String> cancelling = cancel(id); // the core cancels; its answer never comes back
+    assertEquals(202, cancelling.statusCode(), cancelling.body());
+    assertEquals("CANCELLING", new JsonObject(cancelling.body()).getString("status"));
+    assertEquals(202, cancel(id).statusCode(), "asking again while it is found out sends nothing more");
+    TestSandbox.clearFaults();
+    awaitStatus(id, "CANCELLED");
+    assertEquals("CANCELLED", coreStatus(id));
+  }
+
+  @Test
+  void aCancelThatNeverReachedTheCoreIsSentAgainByRecovery() {
+    String id = settled(resident(4));
+    TestSandbox.fault("settlement", new JsonObject().put("hang", true)); // 2103 goes unanswered, nothing done
+    HttpResponse<String> cancelling = cancel(id);
+    assertEquals(202, cancelling.statusCode(), cancelling.body());
+    TestSandbox.clearFaults();
+    awaitStatus(id, "CANCELLED");
+    assertEquals("CANCELLED", coreStatus(id));
+  }
 }
