@@ -212,4 +212,22 @@ class SettlementIntentTest {
     awaitStatus(id, "CANCELLED");
     assertEquals("CANCELLED", coreStatus(id));
   }
+
+  @Test
+  void aSettlementThatCouldNotBeRecordedLeavesTheVisitUsable() {
+    Resident r = resident(5);
+    String account = new JsonObject(r.get("/api/v1/me").body()).getString("accountId");
+    JsonObject purchase = purchase(r);
+    // The resident's part of the record cannot be written (in a cluster: the account's shard refusing writes while
+    // the pharmacy's accepts). Stood in for here by a key of the wrong type, the one write that fails.
+    String index = "yb:{acct:" + account + "}:settlements:index";
+    redis.command("SET", index, "not-a-sorted-set", "EX", "60");
+    HttpResponse<String> failed = pos.settle(purchase, UUID.randomUUID().toString());
+    assertTrue(failed.statusCode() >= 500, failed.body());
+    redis.command("DEL", index);
+
+    HttpResponse<String> next = pos.settle(purchase, UUID.randomUUID().toString());
+    assertEquals(201, next.statusCode(), "the visit is still usable: " + next.body());
+    assertSettledAtTheCore(new JsonObject(next.body()).getString("id"));
+  }
 }
