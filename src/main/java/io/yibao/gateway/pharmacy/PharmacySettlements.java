@@ -166,10 +166,11 @@ public final class PharmacySettlements {
    * answer leaves it CANCELLING for recovery, which the terminal can follow. Fails with 409 when the core refuses,
    * 503 when it could not be reached (nothing was sent: SETTLED again).
    */
-  public Future<Map<String, String>> cancel(Map<String, String> r) {
+  public Future<Map<String, String>> cancel(Map<String, String> r, String terminalId) {
     return national.newMessageId(r.get("fix"))
         .compose(msgid -> records.queueRecovery(Ref.of(r), firstCheck()).map(msgid))
-        .compose(msgid -> records.transition(r, Status.SETTLED, Status.CANCELLING, "cmsgid", msgid, "cancelRefused", ""))
+        .compose(msgid -> records.transition(r, Status.SETTLED, Status.CANCELLING, "cmsgid", msgid, "cterm", terminalId,
+            "cancelRefused", ""))
         .compose(move -> {
           if (!move.moved()) {
             return Future.succeededFuture(move.record()); // cancelled (or being cancelled) by another request
@@ -201,7 +202,7 @@ public final class PharmacySettlements {
    */
   private Future<Map<String, String>> sendCancel(Map<String, String> r) {
     String setlId = new JsonObject(r.get("split")).getString("setl_id");
-    return national.send("2103", r.get("cmsgid"), r.get("fix"), r.get("term"), r.get("admdvs"),
+    return national.send("2103", r.get("cmsgid"), r.get("fix"), r.getOrDefault("cterm", r.get("term")), r.get("admdvs"),
             new JsonObject().put("psn_no", r.get("psn")).put("setl_id", setlId))
         .compose(answer -> {
           if (answer.ok()) {

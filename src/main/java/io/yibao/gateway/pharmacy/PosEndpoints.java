@@ -338,7 +338,7 @@ public final class PosEndpoints {
         return Future.failedFuture(new ProblemException(ProblemCode.SETTLEMENT_NOT_CANCELLABLE,
             "Only a settled purchase of today can be cancelled"));
       }
-      return settlements.cancel(r);
+      return settlements.cancel(r, terminal.terminalId());
     }).onComplete(done -> {
       if (done.failed()) {
         Responses.fail(rc, done.cause());
