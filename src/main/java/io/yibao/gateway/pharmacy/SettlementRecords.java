@@ -240,7 +240,9 @@ public final class SettlementRecords {
   public Future<List<Ref>> claimDue(long leaseMillis, int max) {
     return CLAIM.run(redis, List.of(RECOVERY_QUEUE),
         List.of(Long.toString(System.currentTimeMillis()), Long.toString(leaseMillis), Integer.toString(max)))
-        .map(r -> strings(r).stream().map(Ref::ofMember).toList());
+        // A member without a pharmacy (queued before records moved under the pharmacy's tag) is left alone rather
+        // than failing the batch it came in.
+        .map(r -> strings(r).stream().filter(m -> m.indexOf(':') > 0).map(Ref::ofMember).toList());
   }
 
   /** Counts one more failed attempt to resolve the settlement; answers the count. */
