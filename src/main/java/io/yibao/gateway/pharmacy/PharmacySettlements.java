@@ -106,7 +106,8 @@ public final class PharmacySettlements {
           return unknownOutcome(r, "infcode " + answer.infcode());
         }, failure -> {
           if (failure instanceof CoreCallException call && !call.mayHaveHappened()) {
-            return conclude(r, Status.PENDING, ifNotSent, "not sent", "err", "not sent: settlement system unavailable")
+            return conclude(r, Status.PENDING, ifNotSent, "not sent", "err", "not sent: settlement system unavailable",
+                "notSent", "1")
                 .transform(x -> Future.failedFuture(call));
           }
           return unknownOutcome(r, failure instanceof CoreCallException ? "no answer" : failure.getClass().getSimpleName());

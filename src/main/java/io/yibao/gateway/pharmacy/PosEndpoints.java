@@ -210,7 +210,7 @@ public final class PosEndpoints {
     Terminal terminal = Terminal.of(rc);
     JsonObject body = rc.body().asJsonObject();
     Idempotency.Attempt attempt = Idempotency.Attempt.of(rc, "pos:" + terminal.terminalId());
-    idempotency.once(attempt, () -> settleOnce(terminal, body, attemptDigest(attempt))).onComplete(r -> {
+    idempotency.once(attempt, () -> settleOnce(terminal, body, attemptDigest(attempt), true)).onComplete(r -> {
       if (r.failed()) {
         Responses.fail(rc, r.cause());
       } else {
@@ -230,7 +230,7 @@ public final class PosEndpoints {
    * So a refused write before the tie leaves the visit usable, and after it the retry with the same
    * Idempotency-Key finds the settlement through the visit (even when the first answer was never stored).
    */
-  private Future<Idempotency.Answer> settleOnce(Terminal terminal, JsonObject body, String attempt) {
+  private Future<Idempotency.Answer> settleOnce(Terminal terminal, JsonObject body, String attempt, boolean mayFree) {
     String id = io.yibao.gateway.auth.Secrets.randomId(16);
     String token = body.getString("visitToken");
     boolean needsConfirmation = total(body.getJsonArray("items")) > config.confirmationThresholdFen();
@@ -241,7 +241,10 @@ public final class PosEndpoints {
     return Future.all(visit(terminal, token), msgid).compose(both -> {
       Map<String, String> v = both.resultAt(0);
       if (v.get("stl") != null) {
-        return taken(terminal, v.get("stl"), attempt);
+        return taken(terminal, v.get("stl"), attempt).compose(found -> found != null ? Future.succeededFuture(found)
+            // This request's own settlement that never reached the core, whose visit could not be freed then
+            : mayFree ? visits.releaseSettlement(token, v.get("stl")).compose(x -> settleOnce(terminal, body, attempt, false))
+            : Future.failedFuture(visitTaken(v.get("stl"))));
       }
       Map<String, String> r = purchase(v, body, id);
       r.put("idem", attempt);
@@ -257,7 +260,9 @@ public final class PosEndpoints {
       return settlements.record(r).compose(x -> visits.claimForSettlement(token, terminal.terminalId(), id))
           .compose(claim -> switch (claim.outcome()) {
             case CLAIMED -> needsConfirmation ? Future.succeededFuture(answerOf(r)) : sendClaimed(token, r);
-            case TAKEN -> abandon(r).compose(x -> taken(terminal, claim.existingSettlement(), attempt));
+            case TAKEN -> abandon(r).compose(x -> taken(terminal, claim.existingSettlement(), attempt))
+                .compose(found -> found != null ? Future.succeededFuture(found)
+                    : Future.failedFuture(visitTaken(claim.existingSettlement())));
             case OTHER_TERMINAL -> abandon(r).compose(x -> Future.failedFuture(anotherTerminalsVisit()));
             case GONE -> abandon(r).compose(x -> Future.failedFuture(visitGone()));
           });
@@ -283,16 +288,24 @@ public final class PosEndpoints {
 
   /**
    * The visit already has a settlement: the one this very request made (its first answer was lost, or never
-   * stored), answered as it stands now; or another one, and the terminal scans a new code.
+   * stored), answered as it stands now; or another one, and the terminal scans a new code. Answers null for this
+   * request's own settlement that was never sent (the core was unavailable): its visit may be used again.
    */
   private Future<Idempotency.Answer> taken(Terminal terminal, String settlementId, String attempt) {
     return records.get(new SettlementRecords.Ref(terminal.fixmedinsCode(), settlementId)).compose(existing -> {
-      if (existing != null && attempt.equals(existing.get("idem"))) {
-        return Future.succeededFuture(answerOf(existing));
+      if (existing == null || !attempt.equals(existing.get("idem"))) {
+        return Future.failedFuture(visitTaken(settlementId));
       }
-      return Future.failedFuture(new ProblemException(ProblemCode.VISIT_EXPIRED, "This visit already has "
-          + "settlement " + settlementId + "; scan a new code for another purchase", "visitToken", Map.of()));
+      if (Status.FAILED.name().equals(existing.get("status")) && "1".equals(existing.get("notSent"))) {
+        return Future.succeededFuture(null);
+      }
+      return Future.succeededFuture(answerOf(existing));
     });
+  }
+
+  private static ProblemException visitTaken(String settlementId) {
+    return new ProblemException(ProblemCode.VISIT_EXPIRED, "This visit already has settlement " + settlementId
+        + "; scan a new code for another purchase", "visitToken", Map.of());
   }
 
   /** 201 when settled, 202 while open (pending, reversing, cancelling) or awaiting the resident, 422 when refused. */
