@@ -277,10 +277,10 @@ public final class PosEndpoints {
             : Future.failedFuture(failure));
   }
 
-  /** A settlement recorded for a visit another one took first: never sent, so it simply fails. */
+  /** A settlement recorded for a visit it could not be tied to (taken, gone, another terminal's): never sent, it fails. */
   private Future<Void> abandon(Map<String, String> r) {
     Status from = Status.valueOf(r.get("status"));
-    return settlements.records().transition(r, from, Status.FAILED, "err", "not sent: the visit has another settlement")
+    return settlements.records().transition(r, from, Status.FAILED, "err", "not sent: the visit could not be used")
         .compose(move -> move.moved() && from == Status.PENDING ? records.recovered(SettlementRecords.Ref.of(r))
             : Future.succeededFuture())
         .<Void>mapEmpty().recover(ignored -> Future.succeededFuture()); // else recovery reverses it: never sent
