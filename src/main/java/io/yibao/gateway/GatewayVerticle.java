@@ -96,11 +96,12 @@ final class GatewayVerticle extends VerticleBase {
     Idempotency idempotency = new Idempotency(redis, config.idempotency());
     new CodeEndpoints(config.insuranceCode(), insuranceCodes, faceTokens, core).register(operations);
     PharmacySettlements settlements = new PharmacySettlements(new NationalInterface(core.client("settlement"), redis),
-        new SettlementRecords(redis, config.pharmacy()), config.pharmacy());
+        new SettlementRecords(redis, config.pharmacy()), config.pharmacy(), config.core().get("settlement"),
+        config.redis().commandTimeoutMillis());
     new PosEndpoints(config.pharmacy(), insuranceCodes, new Visits(redis, config.pharmacy().visitTokenSeconds()),
         settlements, idempotency, redis, core).register(operations);
     new ResidentPaymentEndpoints(settlements).register(operations);
-    recovery = new SettlementRecovery(settlements, redis);
+    recovery = new SettlementRecovery(settlements);
 
     ContributionOrders contributionOrders = new ContributionOrders(redis, pseudonyms);
     WechatPayClient channel = new WechatPayClient(core, config);

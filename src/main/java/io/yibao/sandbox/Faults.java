@@ -11,7 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Fault injection, per service: {@code POST /_sandbox/faults} with
  * <pre>{"service": "settlement", "latencyMs": 200, "latencyMaxMs": 800, "errorRate": 0.3, "hang": false,
- *  "reset": false, "down": false, "hangRate": 0.0, "methods": ["POST"]}</pre>
+ *  "reset": false, "down": false, "hangRate": 0.0, "hold": false, "methods": ["POST"]}</pre>
  * sets the service's faults (omitted fields are off); {@code DELETE /_sandbox/faults} clears all,
  * {@code DELETE /_sandbox/faults/{service}} one; {@code GET /_sandbox/faults} lists them;
  * {@code GET /_sandbox/stats} counts the requests each service received.
@@ -20,6 +20,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>errorRate: that share of calls answers 500 with a JSON error (after the latency);</li>
  *   <li>hang / hangRate: the request is accepted and never answered (all calls / that share of calls); the
  *   service still does its work when {@code hangAfterWork} is true, so the caller cannot know the outcome;</li>
+ *   <li>hold: like hang (nothing is done, nothing answered) until the fault is cleared ({@code DELETE}): then every
+ *   held request whose caller still waits goes on and is answered. Tests use it to stop a flow between a core
+ *   call and the step after it;</li>
  *   <li>reset: the connection is closed after the request is read, without an answer;</li>
  *   <li>down: the connection is closed at once, as if nothing listened;</li>
  *   <li>methods: the faults apply only to requests with one of these HTTP methods (e.g. only writes, so that a
@@ -30,7 +33,8 @@ public final class Faults {
 
   /** The faults of one service. */
   public record Fault(long latencyMs, long latencyMaxMs, double errorRate, boolean hang, double hangRate,
-                      boolean hangAfterWork, boolean reset, boolean down, java.util.Set<String> methods) {
+                      boolean hangAfterWork, boolean reset, boolean down, boolean hold,
+                      java.util.Set<String> methods) {
 
     static Fault from(JsonObject json) {
       java.util.Set<String> methods = new java.util.HashSet<>();
@@ -38,7 +42,7 @@ public final class Faults {
       return new Fault(json.getLong("latencyMs", 0L), json.getLong("latencyMaxMs", 0L),
           json.getDouble("errorRate", 0.0), json.getBoolean("hang", false), json.getDouble("hangRate", 0.0),
           json.getBoolean("hangAfterWork", false), json.getBoolean("reset", false), json.getBoolean("down", false),
-          java.util.Set.copyOf(methods));
+          json.getBoolean("hold", false), java.util.Set.copyOf(methods));
     }
 
     boolean appliesTo(String method) {
@@ -48,14 +52,17 @@ public final class Faults {
     JsonObject toJson() {
       return new JsonObject().put("latencyMs", latencyMs).put("latencyMaxMs", latencyMaxMs)
           .put("errorRate", errorRate).put("hang", hang).put("hangRate", hangRate)
-          .put("hangAfterWork", hangAfterWork).put("reset", reset).put("down", down)
+          .put("hangAfterWork", hangAfterWork).put("reset", reset).put("down", down).put("hold", hold)
           .put("methods", new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(methods)));
     }
   }
 
   private static final String HANG_AFTER_WORK = "sandbox.hangAfterWork";
+  private static final String HOLD = "sandbox.hold";
 
   private final Map<String, Fault> faults = new ConcurrentHashMap<>();
+  /** Requests stopped by a hold fault, by service, until it is cleared. */
+  private final Map<String, java.util.Queue<RoutingContext>> held = new ConcurrentHashMap<>();
   /** Requests that reached each service (faulty or not): lets a test prove an open breaker sent nothing. */
   private final Map<String, java.util.concurrent.atomic.LongAdder> received = new ConcurrentHashMap<>();
 
@@ -65,10 +72,32 @@ public final class Faults {
 
   public void clear() {
     faults.clear();
+    held.keySet().forEach(this::release);
+  }
+
+  /** Lets the held requests of a service go on, those whose caller still waits for an answer. */
+  private void release(String service) {
+    java.util.Queue<RoutingContext> waiting = held.remove(service);
+    if (waiting != null) {
+      waiting.forEach(rc -> rc.vertx().runOnContext(x -> {
+        if (!rc.response().closed()) {
+          rc.remove(HOLD);
+          rc.next();
+        }
+      }));
+    }
   }
 
   /** Installs the fault handler in front of every service: the first path segment names the service. */
   void guard(Router router) {
+    router.route().handler(rc -> {
+      String service = rc.get(HOLD);
+      if (service == null) {
+        rc.next();
+      } else {
+        held.computeIfAbsent(service, k -> new java.util.concurrent.ConcurrentLinkedQueue<>()).add(rc);
+      }
+    });
     router.routeWithRegex("^/([a-z][a-z0-9-]*)/.*").order(-1000).handler(rc -> {
       String service = rc.pathParam("param0");
       if (service == null || service.equals("_sandbox")) {
@@ -88,6 +117,11 @@ public final class Faults {
     }
     if (fault.down()) {
       rc.request().connection().close();
+      return;
+    }
+    if (fault.hold()) {
+      rc.put(HOLD, service); // parked once its body is read (the park route comes after the body handler)
+      rc.next();
       return;
     }
     ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -147,6 +181,7 @@ public final class Faults {
     });
     router.delete("/_sandbox/faults/:service").handler(rc -> {
       faults.remove(rc.pathParam("service"));
+      release(rc.pathParam("service"));
       rc.response().setStatusCode(204).end();
     });
     router.get("/_sandbox/stats").handler(rc -> {

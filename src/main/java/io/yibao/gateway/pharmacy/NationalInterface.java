@@ -2,22 +2,24 @@ package io.yibao.gateway.pharmacy;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Response;
 import io.yibao.gateway.core.CoreCallException;
 import io.yibao.gateway.core.CoreClient;
 import io.yibao.gateway.redis.RedisKeys;
+import io.yibao.gateway.redis.RedisScript;
 import io.yibao.gateway.redis.RedisStore;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 
 /**
  * The settlement system's national interface (定点医药机构接口规范) as the gateway speaks it: the envelope
  * ({@code infno}, {@code msgid}, {@code fixmedins_code}, {@code input}, ...) and its answer ({@code infcode} 0 ok,
  * -1 system error, -2 business error). A message id is the institution code (12) + yyyyMMddHHmmss + a 4-digit
- * sequence counted in Redis per pharmacy and second, so ids are unique across gateway instances.
+ * sequence, reserved in Redis per institution so that ids never repeat, across gateway instances and clock steps.
  */
 public final class NationalInterface {
 
@@ -30,24 +32,33 @@ public final class NationalInterface {
 
   static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
   private static final DateTimeFormatter MSG_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
+  private static final RedisScript NEXT_ID = RedisScript.load("msgid-next.lua");
   private static final DateTimeFormatter INF_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
   private final CoreClient settlement;
   private final RedisStore redis;
+  private final Clock clock;
 
   public NationalInterface(CoreClient settlement, RedisStore redis) {
-    this.settlement = settlement;
-    this.redis = redis;
+    this(settlement, redis, Clock.systemUTC());
   }
 
+  NationalInterface(CoreClient settlement, RedisStore redis, Clock clock) {
+    this.settlement = settlement;
+    this.redis = redis;
+    this.clock = clock;
+  }
+
+  /**
+   * The institution's next message id. The sequence is not counted per second (a clock stepped back would count
+   * a past second again): {@code msgid-next.lua} keeps the institution's last (second, sequence) and always moves
+   * past it, so ids are strictly increasing whatever the clocks of the gateway instances do.
+   */
   public Future<String> newMessageId(String fixmedinsCode) {
-    String second = LocalDateTime.now(SHANGHAI).format(MSG_TIME);
-    String key = RedisKeys.key("pharm:" + fixmedinsCode, "msgseq", second);
-    return redis.writeWithTtl(Command.INCR, key, 10_000).map(Response::toLong)
-        .compose(n -> n > 9999
-            ? Future.failedFuture(new io.yibao.gateway.http.ProblemException(
-                io.yibao.gateway.http.ProblemCode.REQUEST_TIMEOUT, "Too many settlements this second"))
-            : Future.succeededFuture(fixmedinsCode + second + String.format("%04d", n)));
+    String key = RedisKeys.key("pharm:" + fixmedinsCode, "msgid", "last");
+    return NEXT_ID.run(redis, List.of(key), List.of(Long.toString(clock.instant().getEpochSecond())))
+        .map(r -> fixmedinsCode + Instant.ofEpochSecond(r.get(0).toLong()).atZone(SHANGHAI).format(MSG_TIME)
+            + String.format("%04d", r.get(1).toLong()));
   }
 
   /**

@@ -17,6 +17,7 @@ import io.yibao.gateway.http.Responses;
 import io.yibao.gateway.idempotency.Idempotency;
 import io.yibao.gateway.pharmacy.SettlementRecords.Status;
 import io.yibao.gateway.privacy.Masking;
+import io.yibao.gateway.redis.RedisKeys;
 import io.yibao.gateway.redis.RedisStore;
 
 import java.time.LocalDate;
@@ -208,65 +209,112 @@ public final class PosEndpoints {
   private void settle(RoutingContext rc) {
     Terminal terminal = Terminal.of(rc);
     JsonObject body = rc.body().asJsonObject();
-    idempotency.once(Idempotency.Attempt.of(rc, "pos:" + terminal.terminalId()),
-        () -> settleOnce(terminal, body)).onComplete(r -> {
-          if (r.failed()) {
-            Responses.fail(rc, r.cause());
-          } else {
-            Idempotency.send(rc, r.result());
-          }
-        });
+    Idempotency.Attempt attempt = Idempotency.Attempt.of(rc, "pos:" + terminal.terminalId());
+    idempotency.once(attempt, () -> settleOnce(terminal, body, attemptDigest(attempt), true)).onComplete(r -> {
+      if (r.failed()) {
+        Responses.fail(rc, r.cause());
+      } else {
+        Idempotency.send(rc, r.result());
+      }
+    });
   }
 
-  private Future<Idempotency.Answer> settleOnce(Terminal terminal, JsonObject body) {
-    String id = io.yibao.gateway.auth.Secrets.randomId(16);
-    String token = body.getString("visitToken");
-    // A purchase that goes straight to the core needs a message id: fetch it beside the visit claim, not after
-    // (an id left unused when the claim fails is only a gap in the sequence).
-    Future<String> msgid = total(body.getJsonArray("items")) > config.confirmationThresholdFen() ? null
-        : settlements.national().newMessageId(terminal.fixmedinsCode());
-    return visits.claimForSettlement(token, terminal.terminalId(), id).compose(claim -> switch (claim.outcome()) {
-      case GONE -> Future.failedFuture(visitGone());
-      case OTHER_TERMINAL -> Future.failedFuture(anotherTerminalsVisit());
-      case TAKEN -> Future.failedFuture(new ProblemException(ProblemCode.VISIT_EXPIRED, "This visit already has "
-          + "settlement " + claim.existingSettlement() + "; scan a new code for another purchase", "visitToken",
-          Map.of()));
-      case CLAIMED -> settleClaimed(token, purchase(claim.visit(), body, id), msgid);
-    }).map(PosEndpoints::answerOf);
+  /** Names the request a settlement was made for, so that its retry can find it even when its answer was lost. */
+  static String attemptDigest(Idempotency.Attempt attempt) {
+    return RedisKeys.digest(attempt.scope() + "\n" + attempt.key() + "\n" + attempt.fingerprint());
   }
 
   /**
-   * The visit is this settlement's: record it, then send it with {@code messageId}; without one (above the
-   * threshold) it waits for the resident's confirmation.
+   * One settlement for a visit, in this order: the visit is read; the settlement is queued for recovery and
+   * recorded (PENDING with its message id, or awaiting the resident); only then is the visit tied to it; then 2102.
+   * So a refused write before the tie leaves the visit usable, and after it the retry with the same
+   * Idempotency-Key finds the settlement through the visit (even when the first answer was never stored).
    */
-  private Future<Map<String, String>> settleClaimed(String token, Map<String, String> r, Future<String> messageId) {
-    String id = r.get("id");
-    if (messageId == null) {
-      r.put("status", Status.AWAITING_CONFIRMATION.name());
-      r.put("confirmBy", Long.toString(System.currentTimeMillis() + config.confirmationSeconds() * 1000L));
-      return records.create(r).compose(x -> records.get(id));
-    }
-    // No message id, nothing recorded or sent: the visit is freed for the retry.
-    return messageId.recover(noId -> visits.releaseSettlement(token, id).transform(x -> Future.failedFuture(noId)))
-        .compose(msgid -> {
-          r.put("status", Status.PENDING.name());
-          r.put("msgid", msgid);
-          // The message id is stored before the core hears of it: whatever happens next can be reversed by name.
-          return records.create(r).compose(x -> settlements.send(r, Status.FAILED))
-              .recover(failure -> failure instanceof CoreCallException core && !core.mayHaveHappened()
-                  // Never sent: free the visit, so the retry the 503 invites can settle it.
-                  ? visits.releaseSettlement(token, id).transform(y -> Future.failedFuture(failure))
-                  : Future.failedFuture(failure));
-        });
+  private Future<Idempotency.Answer> settleOnce(Terminal terminal, JsonObject body, String attempt, boolean mayFree) {
+    String id = io.yibao.gateway.auth.Secrets.randomId(16);
+    String token = body.getString("visitToken");
+    boolean needsConfirmation = total(body.getJsonArray("items")) > config.confirmationThresholdFen();
+    // A purchase that goes straight to the core needs a message id: fetch it beside the visit, not after (an id
+    // left unused when the visit is refused is only a gap in the sequence).
+    Future<String> msgid = needsConfirmation ? Future.succeededFuture(null)
+        : settlements.national().newMessageId(terminal.fixmedinsCode());
+    return Future.all(visit(terminal, token), msgid).compose(both -> {
+      Map<String, String> v = both.resultAt(0);
+      if (v.get("stl") != null) {
+        return taken(terminal, v.get("stl"), attempt).compose(found -> found != null ? Future.succeededFuture(found)
+            // This request's own settlement that never reached the core, whose visit could not be freed then
+            : mayFree ? visits.releaseSettlement(token, v.get("stl")).compose(x -> settleOnce(terminal, body, attempt, false))
+            : Future.failedFuture(visitTaken(v.get("stl"))));
+      }
+      Map<String, String> r = purchase(v, body, id);
+      r.put("idem", attempt);
+      if (needsConfirmation) {
+        r.put("status", Status.AWAITING_CONFIRMATION.name());
+        r.put("confirmBy", Long.toString(System.currentTimeMillis() + config.confirmationSeconds() * 1000L));
+      } else {
+        r.put("status", Status.PENDING.name());
+        r.put("msgid", both.resultAt(1));
+      }
+      // Queued and recorded (the message id stored) before the core hears of it: whatever happens next can be
+      // resolved and reversed by name.
+      return settlements.record(r).compose(x -> visits.claimForSettlement(token, terminal.terminalId(), id))
+          .compose(claim -> switch (claim.outcome()) {
+            case CLAIMED -> needsConfirmation ? Future.succeededFuture(answerOf(r)) : sendClaimed(token, r);
+            case TAKEN -> abandon(r).compose(x -> taken(terminal, claim.existingSettlement(), attempt))
+                .compose(found -> found != null ? Future.succeededFuture(found)
+                    : Future.failedFuture(visitTaken(claim.existingSettlement())));
+            case OTHER_TERMINAL -> abandon(r).compose(x -> Future.failedFuture(anotherTerminalsVisit()));
+            case GONE -> abandon(r).compose(x -> Future.failedFuture(visitGone()));
+          });
+    });
   }
 
-  /** 201 when settled, 202 while pending or awaiting the resident, 422 when refused. */
+  private Future<Idempotency.Answer> sendClaimed(String token, Map<String, String> r) {
+    return settlements.send(r, Status.FAILED).map(PosEndpoints::answerOf)
+        .recover(failure -> failure instanceof CoreCallException core && !core.mayHaveHappened()
+            // Never sent: free the visit, so the retry the 503 invites can settle it.
+            ? visits.releaseSettlement(token, r.get("id")).transform(y -> Future.failedFuture(failure))
+            : Future.failedFuture(failure));
+  }
+
+  /** A settlement recorded for a visit it could not be tied to (taken, gone, another terminal's): never sent, it fails. */
+  private Future<Void> abandon(Map<String, String> r) {
+    Status from = Status.valueOf(r.get("status"));
+    return settlements.records().transition(r, from, Status.FAILED, "err", "not sent: the visit could not be used")
+        .compose(move -> move.moved() && from == Status.PENDING ? records.recovered(SettlementRecords.Ref.of(r))
+            : Future.succeededFuture())
+        .<Void>mapEmpty().recover(ignored -> Future.succeededFuture()); // else recovery reverses it: never sent
+  }
+
+  /**
+   * The visit already has a settlement: the one this very request made (its first answer was lost, or never
+   * stored), answered as it stands now; or another one, and the terminal scans a new code. Answers null for this
+   * request's own settlement that was never sent (the core was unavailable): its visit may be used again.
+   */
+  private Future<Idempotency.Answer> taken(Terminal terminal, String settlementId, String attempt) {
+    return records.get(new SettlementRecords.Ref(terminal.fixmedinsCode(), settlementId)).compose(existing -> {
+      if (existing == null || !attempt.equals(existing.get("idem"))) {
+        return Future.failedFuture(visitTaken(settlementId));
+      }
+      if (Status.FAILED.name().equals(existing.get("status")) && "1".equals(existing.get("notSent"))) {
+        return Future.succeededFuture(null);
+      }
+      return Future.succeededFuture(answerOf(existing));
+    });
+  }
+
+  private static ProblemException visitTaken(String settlementId) {
+    return new ProblemException(ProblemCode.VISIT_EXPIRED, "This visit already has settlement " + settlementId
+        + "; scan a new code for another purchase", "visitToken", Map.of());
+  }
+
+  /** 201 when settled, 202 while open (pending, reversing, cancelling) or awaiting the resident, 422 when refused. */
   static Idempotency.Answer answerOf(Map<String, String> r) {
     JsonObject view = SettlementRecords.view(r, System.currentTimeMillis());
     String status = view.getString("status");
     int code = switch (Status.valueOf(status)) {
       case SETTLED -> 201;
-      case PENDING, AWAITING_CONFIRMATION -> 202;
+      case PENDING, REVERSING, CANCELLING, AWAITING_CONFIRMATION -> 202;
       default -> 200;
     };
     if (Status.FAILED.name().equals(status)) {
@@ -277,17 +325,11 @@ public final class PosEndpoints {
 
   // --- follow, cancel, reconcile --------------------------------------------------------------------------------
 
+  /** A settlement of the terminal's pharmacy; another pharmacy's does not exist as far as this terminal can tell. */
   private Future<Map<String, String>> ours(Terminal terminal, String id) {
-    return records.get(id).compose(r -> {
-      if (r == null) {
-        return Future.failedFuture(new ProblemException(ProblemCode.NOT_FOUND, null));
-      }
-      if (!terminal.fixmedinsCode().equals(r.get("fix"))) {
-        // Another pharmacy's settlement does not exist as far as this terminal can tell.
-        return Future.failedFuture(new ProblemException(ProblemCode.NOT_FOUND, null));
-      }
-      return Future.succeededFuture(r);
-    });
+    return records.get(new SettlementRecords.Ref(terminal.fixmedinsCode(), id)).compose(r -> r == null
+        ? Future.failedFuture(new ProblemException(ProblemCode.NOT_FOUND, null))
+        : Future.succeededFuture(r));
   }
 
   private void get(RoutingContext rc) {
@@ -295,59 +337,44 @@ public final class PosEndpoints {
         .onComplete(r -> Responses.reply(rc, 200, r));
   }
 
+  /** 200 CANCELLED; 202 CANCELLING while the core's answer is being found out (poll the settlement). */
   private void cancel(RoutingContext rc) {
     Terminal terminal = Terminal.of(rc);
     String id = rc.pathParam("id");
     ours(terminal, id).compose(r -> {
-      if (Status.CANCELLED.name().equals(r.get("status"))) {
+      String status = r.get("status");
+      if (Status.CANCELLED.name().equals(status) || Status.CANCELLING.name().equals(status)) {
         return Future.succeededFuture(r);
       }
       String today = LocalDate.now(NationalInterface.SHANGHAI).toString();
-      if (!Status.SETTLED.name().equals(r.get("status")) || !today.equals(r.get("bizDate"))) {
+      if (!Status.SETTLED.name().equals(status) || !today.equals(r.get("bizDate"))) {
         return Future.failedFuture(new ProblemException(ProblemCode.SETTLEMENT_NOT_CANCELLABLE,
             "Only a settled purchase of today can be cancelled"));
       }
-      String setlId = new JsonObject(r.get("split")).getString("setl_id");
-      return settlements.national().newMessageId(terminal.fixmedinsCode()).compose(msgid -> settlements.national()
-          .send("2103", msgid, terminal.fixmedinsCode(), terminal.terminalId(), r.get("admdvs"),
-              new JsonObject().put("psn_no", r.get("psn")).put("setl_id", setlId)))
-          .compose(answer -> answer.ok()
-              ? records.transition(id, Status.SETTLED, Status.CANCELLED, "cancel", answer.output().encode())
-                  .compose(x -> records.get(id))
-              : Future.failedFuture(answer.infcode() == -2
-                  ? new ProblemException(ProblemCode.SETTLEMENT_NOT_CANCELLABLE, answer.errMsg())
-                  : new ProblemException(ProblemCode.CORE_UNAVAILABLE, "The settlement system reported a system error")));
-    }).map(r -> SettlementRecords.view(r, System.currentTimeMillis())).onComplete(r -> Responses.reply(rc, 200, r));
+      return settlements.cancel(r, terminal.terminalId());
+    }).onComplete(done -> {
+      if (done.failed()) {
+        Responses.fail(rc, done.cause());
+        return;
+      }
+      Map<String, String> r = done.result();
+      int status = Status.CANCELLING.name().equals(r.get("status")) ? 202 : 200;
+      rc.response().putHeader("Location", "/pos/v1/settlements/" + id);
+      Responses.reply(rc, status, Future.succeededFuture(SettlementRecords.view(r, System.currentTimeMillis())));
+    });
   }
 
-  /** The gateway's totals of the day, checked against the core's with 3201. */
+  /**
+   * The gateway's totals of the day, checked against the core's with 3201. The totals are counters kept with each
+   * status change, so this reads one hash however busy the pharmacy was.
+   */
   private void reconciliation(RoutingContext rc) {
     Terminal terminal = Terminal.of(rc);
     String date = rc.queryParams().get("date");
-    records.ofPharmacyDay(terminal.fixmedinsCode(), date).compose(records::getAll).compose(all -> {
-      long count = 0;
-      long medfee = 0;
-      long fund = 0;
-      long account = 0;
-      long cash = 0;
-      long pending = 0;
-      for (Map<String, String> r : all) {
-        if (Status.PENDING.name().equals(r.get("status"))) {
-          pending++;
-        }
-        if (!Status.SETTLED.name().equals(r.get("status"))) {
-          continue;
-        }
-        JsonObject split = new JsonObject(r.get("split"));
-        count++;
-        medfee += split.getLong("medfee_sumamt", 0L);
-        fund += split.getLong("fund_pay_sumamt", 0L);
-        account += split.getLong("acct_pay", 0L);
-        cash += split.getLong("psn_cash_pay", 0L);
-      }
-      JsonObject ours = new JsonObject().put("fixmedins_setl_cnt", count).put("medfee_sumamt", medfee)
-          .put("fund_pay_sumamt", fund).put("acct_pay", account).put("psn_cash_pay", cash);
-      long stillPending = pending;
+    records.totals(terminal.fixmedinsCode(), date).compose(totals -> {
+      JsonObject ours = new JsonObject().put("fixmedins_setl_cnt", totals.get("count"))
+          .put("medfee_sumamt", totals.get("medfee")).put("fund_pay_sumamt", totals.get("fund"))
+          .put("acct_pay", totals.get("acct")).put("psn_cash_pay", totals.get("cash"));
       return settlements.national().newMessageId(terminal.fixmedinsCode()).compose(msgid -> settlements.national()
           .send("3201", msgid, terminal.fixmedinsCode(), terminal.terminalId(), "", new JsonObject()
               .put("fixmedins_code", terminal.fixmedinsCode()).put("stmt_begndate", date).put("stmt_enddate", date)
@@ -359,7 +386,7 @@ public final class PosEndpoints {
               .put("balanced", "0".equals(answer.output().getString("stmt_rslt")))
               .put("gateway", ours)
               .put("core", answer.output())
-              .put("pendingSettlements", stillPending))
+              .put("pendingSettlements", totals.get("open")))
               : Future.failedFuture(refused(answer)));
     }).onComplete(r -> Responses.reply(rc, 200, r));
   }

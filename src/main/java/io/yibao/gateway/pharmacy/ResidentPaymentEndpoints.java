@@ -39,8 +39,8 @@ public final class ResidentPaymentEndpoints {
     ResidentSession s = ResidentSession.of(rc);
     int page = Integer.parseInt(rc.queryParams().get("page") == null ? "1" : rc.queryParams().get("page"));
     int size = Integer.parseInt(rc.queryParams().get("size") == null ? "20" : rc.queryParams().get("size"));
-    records.countOfAccount(s.accountId()).compose(total -> records.ofAccount(s.accountId(), (page - 1) * size, size)
-        .compose(records::getAll).map(all -> {
+    records.countOfAccount(s.accountId()).compose(total -> records.idsOfAccount(s.accountId(), (page - 1) * size, size)
+        .compose(ids -> records.ofAccount(s.accountId(), ids)).map(all -> {
           JsonArray items = new JsonArray();
           long now = System.currentTimeMillis();
           all.stream().sorted((a, b) -> Long.compare(Long.parseLong(b.get("createdAt")), Long.parseLong(a.get("createdAt"))))
@@ -51,7 +51,7 @@ public final class ResidentPaymentEndpoints {
 
   private void pending(RoutingContext rc) {
     ResidentSession s = ResidentSession.of(rc);
-    records.awaiting(s.accountId()).compose(records::getAll).map(all -> {
+    records.awaiting(s.accountId()).compose(ids -> records.ofAccount(s.accountId(), ids)).map(all -> {
       JsonArray items = new JsonArray();
       long now = System.currentTimeMillis();
       for (Map<String, String> r : all) {
@@ -67,13 +67,13 @@ public final class ResidentPaymentEndpoints {
   private void confirm(RoutingContext rc) {
     ResidentSession s = ResidentSession.of(rc);
     String id = rc.pathParam("id");
-    StepUp.require(s).compose(x -> records.get(id)).compose(r -> {
+    StepUp.require(s).compose(x -> records.ofAccount(s.accountId(), id)).compose(r -> {
       if (r == null || !s.accountId().equals(r.get("acct"))) {
         return Future.failedFuture(new ProblemException(ProblemCode.NOT_FOUND, null));
       }
       String status = SettlementRecords.effectiveStatus(r, System.currentTimeMillis());
       if (Status.EXPIRED.name().equals(status)) {
-        return records.transition(id, Status.AWAITING_CONFIRMATION, Status.EXPIRED)
+        return records.transition(r, Status.AWAITING_CONFIRMATION, Status.EXPIRED)
             .compose(y -> records.stopAwaiting(s.accountId(), id))
             .compose(y -> Future.failedFuture(new ProblemException(ProblemCode.SETTLEMENT_NOT_CANCELLABLE,
                 "The confirmation time has passed; nothing was charged")));
@@ -81,15 +81,8 @@ public final class ResidentPaymentEndpoints {
       if (!Status.AWAITING_CONFIRMATION.name().equals(status)) {
         return Future.succeededFuture(r); // already confirmed: answer with how it stands
       }
-      return settlements.national().newMessageId(r.get("fix")).compose(msgid -> records.transition(id,
-          Status.AWAITING_CONFIRMATION, Status.PENDING, "msgid", msgid).compose(moved -> {
-            if (!moved) {
-              return records.get(id); // confirmed twice at once: the other confirmation sends it
-            }
-            // Never sent (core unavailable): it awaits the resident again and the 503 invites a retry.
-            return records.get(id).compose(r2 -> settlements.send(r2, Status.AWAITING_CONFIRMATION))
-                .compose(sent -> records.stopAwaiting(s.accountId(), id).map(sent));
-          }));
+      // Never sent (core unavailable): it awaits the resident again and the 503 invites a retry.
+      return settlements.confirm(r).compose(sent -> records.stopAwaiting(s.accountId(), id).map(sent));
     }).map(r -> SettlementRecords.view(r, System.currentTimeMillis())).onComplete(r -> Responses.reply(rc, 200, r));
   }
 }

@@ -21,20 +21,53 @@ import java.util.Map;
  * recovery of unknown outcomes, and feed reconciliation. The message id is stored BEFORE the core is called, so
  * a reversal can always name it.
  * <pre>
- *   yb:{stl:&lt;id&gt;}:settlement:record           hash (status, pharmacy, terminal, person, msgid, amounts, split)   TTL recordDays
- *   yb:{pharm:&lt;code&gt;}:settlements:&lt;date&gt;        set of the pharmacy's settlement ids that business day     TTL recordDays
- *   yb:{acct:&lt;account&gt;}:settlements:index        zset id → created ms (the resident's list)                 TTL recordDays
- *   yb:{acct:&lt;account&gt;}:payments:awaiting       zset id → confirm-by ms (awaiting the resident)            TTL recordDays
- *   yb:{recovery}:settlement:queue              zset id → next check ms (unknown outcomes)                 permanent, drains itself
+ *   yb:{pharm:&lt;code&gt;}:settlement:&lt;id&gt;        hash (status, terminal, person, msgid, amounts, split)        TTL recordDays
+ *   yb:{pharm:&lt;code&gt;}:stltotals:&lt;date&gt;      hash: count and sums of what is settled that day, open ones    TTL recordDays
+ *   yb:{acct:&lt;account&gt;}:settlements:index    zset id → created ms (the resident's list)                   TTL recordDays
+ *   yb:{acct:&lt;account&gt;}:settlements:at       hash id → pharmacy (where the resident's record is)         TTL recordDays
+ *   yb:{acct:&lt;account&gt;}:payments:awaiting    zset id → confirm-by ms (awaiting the resident)              TTL recordDays
+ *   yb:{recovery}:settlement:queue            zset pharmacy:id → next check ms (work to resolve)           permanent, drains itself
  * </pre>
+ * A record and its pharmacy's day totals share the pharmacy's hash tag, so every status change updates the day's
+ * count and sums in the same atomic step ({@code settlement-transition.lua}); reconciliation reads one hash,
+ * whatever the number of settlements. The recovery queue is in a slot of its own: whatever may need resolving is
+ * put there BEFORE the call whose outcome can be lost, and taken out once the outcome is written.
  */
 public final class SettlementRecords {
 
-  /** Settlement statuses, as the contract lists them. */
-  public enum Status { SETTLED, PENDING, AWAITING_CONFIRMATION, REVERSED, CANCELLED, EXPIRED, FAILED }
+  /**
+   * Settlement statuses, as the contract lists them. PENDING, REVERSING and CANCELLING are open: the recovery
+   * queue holds them until the core's answer is known and written.
+   */
+  public enum Status {
+    SETTLED, PENDING, AWAITING_CONFIRMATION, REVERSING, REVERSED, CANCELLING, CANCELLED, EXPIRED, FAILED
+  }
+
+  /** Where a settlement's record is: its pharmacy (the hash tag) and its id. */
+  public record Ref(String fix, String id) {
+
+    /** The recovery queue's member. */
+    String member() {
+      return fix + ":" + id;
+    }
+
+    static Ref ofMember(String member) {
+      int colon = member.indexOf(':');
+      return new Ref(member.substring(0, colon), member.substring(colon + 1));
+    }
+
+    static Ref of(Map<String, String> record) {
+      return new Ref(record.get("fix"), record.get("id"));
+    }
+  }
+
+  /** A compare-and-set's outcome: whether this caller moved it, and the record as it stands afterwards (or null). */
+  public record Move(boolean moved, Map<String, String> record) {
+  }
 
   static final String RECOVERY_QUEUE = RedisKeys.key("recovery", "settlement", "queue");
-  private static final RedisScript TRANSITION = RedisScript.load("status-transition.lua");
+  private static final RedisScript CREATE = RedisScript.load("settlement-create.lua");
+  private static final RedisScript TRANSITION = RedisScript.load("settlement-transition.lua");
   private static final RedisScript CLAIM = RedisScript.load("recovery-claim.lua");
 
   private final RedisStore redis;
@@ -45,16 +78,20 @@ public final class SettlementRecords {
     this.ttlMillis = config.recordDays() * 86_400_000L;
   }
 
-  static String recordKey(String id) {
-    return RedisKeys.key("stl:" + id, "settlement", "record");
+  static String recordKey(Ref ref) {
+    return RedisKeys.key("pharm:" + ref.fix(), "settlement", ref.id());
   }
 
-  static String pharmacyDayKey(String fixmedinsCode, String date) {
-    return RedisKeys.key("pharm:" + fixmedinsCode, "settlements", date);
+  static String totalsKey(String fixmedinsCode, String date) {
+    return RedisKeys.key("pharm:" + fixmedinsCode, "stltotals", date);
   }
 
   static String accountIndexKey(String accountId) {
     return RedisKeys.key("acct:" + accountId, "settlements", "index");
+  }
+
+  static String accountPharmacyKey(String accountId) {
+    return RedisKeys.key("acct:" + accountId, "settlements", "at");
   }
 
   static String awaitingKey(String accountId) {
@@ -62,16 +99,25 @@ public final class SettlementRecords {
   }
 
   /**
-   * Stores a new record and indexes it. {@code fields} must hold id, status, fix, acct, bizDate, createdAt. The
-   * record and its indexes live in different slots, so they are written side by side, each with its TTL.
+   * Stores a new record, counted in its pharmacy's day, and indexes it for the resident. {@code fields} must hold
+   * id, status, fix, acct, bizDate, createdAt. The resident's index lives in the account's slot, so it is written
+   * beside the record, each with its TTL.
    */
   public Future<Void> create(Map<String, String> fields) {
     String id = fields.get("id");
     String account = fields.get("acct");
+    List<String> args = new ArrayList<>(fields.size() * 2 + 1);
+    args.add(Long.toString(ttlMillis));
+    fields.forEach((k, v) -> {
+      args.add(k);
+      args.add(v);
+    });
     List<Future<?>> writes = new ArrayList<>(List.of(
-        redis.hsetWithTtl(recordKey(id), ttlMillis, fields),
-        redis.writeWithTtl(Command.SADD, pharmacyDayKey(fields.get("fix"), fields.get("bizDate")), ttlMillis, id),
-        redis.writeWithTtl(Command.ZADD, accountIndexKey(account), ttlMillis, fields.get("createdAt"), id)));
+        CREATE.run(redis, List.of(recordKey(Ref.of(fields)), totalsKey(fields.get("fix"), fields.get("bizDate"))), args)
+            .compose(created -> created.toInteger() == 1 ? Future.succeededFuture()
+                : Future.failedFuture(new IllegalStateException("settlement id collision"))),
+        redis.writeWithTtl(Command.ZADD, accountIndexKey(account), ttlMillis, fields.get("createdAt"), id),
+        redis.writeWithTtl(Command.HSET, accountPharmacyKey(account), ttlMillis, id, fields.get("fix"))));
     if (Status.AWAITING_CONFIRMATION.name().equals(fields.get("status"))) {
       writes.add(redis.writeWithTtl(Command.ZADD, awaitingKey(account), ttlMillis, fields.get("confirmBy"), id));
     }
@@ -79,22 +125,40 @@ public final class SettlementRecords {
   }
 
   /** The record's fields, or null. */
-  public Future<Map<String, String>> get(String id) {
-    return redis.send(Command.HGETALL, recordKey(id)).map(SettlementRecords::fields);
+  public Future<Map<String, String>> get(Ref ref) {
+    return redis.send(Command.HGETALL, recordKey(ref)).map(SettlementRecords::fields);
   }
 
-  public Future<List<Map<String, String>>> getAll(List<String> ids) {
-    List<Future<Map<String, String>>> all = new ArrayList<>();
-    ids.forEach(id -> all.add(get(id)));
-    return Future.all(all).map(done -> {
-      List<Map<String, String>> out = new ArrayList<>();
-      for (Future<Map<String, String>> f : all) {
-        if (f.result() != null) {
-          out.add(f.result());
+  /** The resident's records of these ids (those still kept), wherever they were settled. */
+  public Future<List<Map<String, String>>> ofAccount(String accountId, List<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    List<Object> args = new ArrayList<>(List.of(accountPharmacyKey(accountId)));
+    args.addAll(ids);
+    return redis.send(Command.HMGET, args.toArray()).compose(pharmacies -> {
+      List<Future<Map<String, String>>> all = new ArrayList<>();
+      for (int i = 0; i < ids.size(); i++) {
+        Response fix = pharmacies.get(i);
+        if (fix != null) {
+          all.add(get(new Ref(fix.toString(), ids.get(i))));
         }
       }
-      return out;
+      return Future.all(all).map(done -> {
+        List<Map<String, String>> out = new ArrayList<>();
+        for (Future<Map<String, String>> f : all) {
+          if (f.result() != null) {
+            out.add(f.result());
+          }
+        }
+        return out;
+      });
     });
+  }
+
+  /** The resident's record with this id, or null. */
+  public Future<Map<String, String>> ofAccount(String accountId, String id) {
+    return ofAccount(accountId, List.of(id)).map(found -> found.isEmpty() ? null : found.get(0));
   }
 
   static Map<String, String> fields(Response r) {
@@ -108,20 +172,24 @@ public final class SettlementRecords {
     return out;
   }
 
-  /** Moves the record from {@code from} to {@code to} (with extra fields) if it is still in {@code from}. */
-  public Future<Boolean> transition(String id, Status from, Status to, String... extra) {
-    return runTransition(id, from, to, extra).map(r -> r.get(0).toInteger() == 1);
-  }
-
-  /** Like {@link #transition}, answering the record as it stands afterwards (null when gone), in the same round trip. */
-  public Future<Map<String, String>> transitionThenGet(String id, Status from, Status to, String... extra) {
-    return runTransition(id, from, to, extra).map(r -> r.size() < 3 ? null : RedisStore.pairs(r, 1));
-  }
-
-  private Future<Response> runTransition(String id, Status from, Status to, String... extra) {
-    List<String> args = new ArrayList<>(List.of(from.name(), to.name()));
+  /**
+   * Moves {@code record} from {@code from} to {@code to} (with extra fields) if it is still in {@code from}, and
+   * keeps its day's totals; answers whether it moved and the record as it stands afterwards, in one round trip.
+   */
+  public Future<Move> transition(Map<String, String> record, Status from, Status to, String... extra) {
+    List<String> args = new ArrayList<>(List.of(from.name(), to.name(), Long.toString(ttlMillis)));
     args.addAll(List.of(extra));
-    return TRANSITION.run(redis, List.of(recordKey(id)), args);
+    return TRANSITION.run(redis, List.of(recordKey(Ref.of(record)), totalsKey(record.get("fix"), record.get("bizDate"))),
+        args).map(r -> new Move(r.get(0).toInteger() == 1, r.size() < 3 ? null : RedisStore.pairs(r, 1)));
+  }
+
+  /** The fields a move into SETTLED carries: the split as the core answered it, and the amounts the day counts. */
+  static String[] settledFields(JsonObject split) {
+    return new String[] {"split", split.encode(),
+        "amtMedfee", Long.toString(split.getLong("medfee_sumamt", 0L)),
+        "amtFund", Long.toString(split.getLong("fund_pay_sumamt", 0L)),
+        "amtAcct", Long.toString(split.getLong("acct_pay", 0L)),
+        "amtCash", Long.toString(split.getLong("psn_cash_pay", 0L))};
   }
 
   public Future<Void> stopAwaiting(String accountId, String id) {
@@ -132,7 +200,7 @@ public final class SettlementRecords {
     return redis.send(Command.ZRANGE, awaitingKey(accountId), 0, -1).map(SettlementRecords::strings);
   }
 
-  public Future<List<String>> ofAccount(String accountId, int offset, int count) {
+  public Future<List<String>> idsOfAccount(String accountId, int offset, int count) {
     return redis.send(Command.ZREVRANGE, accountIndexKey(accountId), offset, offset + count - 1)
         .map(SettlementRecords::strings);
   }
@@ -141,24 +209,45 @@ public final class SettlementRecords {
     return redis.send(Command.ZCARD, accountIndexKey(accountId)).map(Response::toLong);
   }
 
-  public Future<List<String>> ofPharmacyDay(String fixmedinsCode, String date) {
-    return redis.send(Command.SMEMBERS, pharmacyDayKey(fixmedinsCode, date)).map(SettlementRecords::strings);
+  /** The pharmacy's day: count and sums of what is settled (fen), and how many are still open. */
+  public Future<Map<String, Long>> totals(String fixmedinsCode, String date) {
+    return redis.send(Command.HGETALL, totalsKey(fixmedinsCode, date)).map(r -> {
+      Map<String, Long> out = new HashMap<>();
+      for (String field : List.of("count", "medfee", "fund", "acct", "cash", "open")) {
+        out.put(field, r == null || r.get(field) == null ? 0L : r.get(field).toLong());
+      }
+      return out;
+    });
   }
 
   // --- recovery queue -----------------------------------------------------------------------------------------
 
-  public Future<Void> scheduleRecovery(String id, long atMillis) {
-    return redis.send(Command.ZADD, RECOVERY_QUEUE, atMillis, id).mapEmpty();
+  /** Puts the settlement in the recovery queue, first check at {@code atMillis}: done BEFORE the risky call. */
+  public Future<Void> queueRecovery(Ref ref, long atMillis) {
+    return redis.send(Command.ZADD, RECOVERY_QUEUE, atMillis, ref.member()).mapEmpty();
   }
 
-  public Future<Void> recovered(String id) {
-    return redis.send(Command.ZREM, RECOVERY_QUEUE, id).mapEmpty();
+  /** Moves the next check of a queued settlement; a settlement no longer queued stays out. */
+  public Future<Void> rescheduleRecovery(Ref ref, long atMillis) {
+    return redis.send(Command.ZADD, RECOVERY_QUEUE, "XX", atMillis, ref.member()).mapEmpty();
   }
 
-  public Future<List<String>> claimDue(long leaseMillis, int max) {
+  /** Its outcome is written: nothing left to resolve. */
+  public Future<Void> recovered(Ref ref) {
+    return redis.send(Command.ZREM, RECOVERY_QUEUE, ref.member()).mapEmpty();
+  }
+
+  public Future<List<Ref>> claimDue(long leaseMillis, int max) {
     return CLAIM.run(redis, List.of(RECOVERY_QUEUE),
         List.of(Long.toString(System.currentTimeMillis()), Long.toString(leaseMillis), Integer.toString(max)))
-        .map(SettlementRecords::strings);
+        // A member without a pharmacy (queued before records moved under the pharmacy's tag) is left alone rather
+        // than failing the batch it came in.
+        .map(r -> strings(r).stream().filter(m -> m.indexOf(':') > 0).map(Ref::ofMember).toList());
+  }
+
+  /** Counts one more failed attempt to resolve the settlement; answers the count. */
+  public Future<Integer> countRecoveryAttempt(Ref ref) {
+    return redis.writeWithTtl(Command.HINCRBY, recordKey(ref), ttlMillis, "recoveries", 1).map(Response::toInteger);
   }
 
   public Future<Long> recoveryBacklog() {

@@ -1,28 +1,30 @@
 package io.yibao.gateway.pharmacy;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Command;
-import io.yibao.gateway.redis.RedisStore;
+import io.yibao.gateway.pharmacy.SettlementRecords.Ref;
 
 /**
- * Drains the recovery queue of settlements whose outcome is unknown. Every gateway verticle runs one; entries
- * are claimed with a lease ({@code recovery-claim.lua}), so instances share the work, and an entry whose worker
- * died becomes due again when its lease ends — also after a restart of every instance.
+ * Drains the recovery queue of settlements whose outcome is not yet written. Every gateway verticle runs one;
+ * entries are claimed with a lease ({@code recovery-claim.lua}) that outlasts a whole recovery pass
+ * ({@link PharmacySettlements#leaseMillis()}), so instances share the work without two working on one entry at
+ * once; an entry whose worker died becomes due again when its lease ends — also after a restart of every
+ * instance. A pass that fails (core unreachable, answer unknown, or another resolver got there first) schedules
+ * the next check with back-off, for an entry still queued.
  */
 public final class SettlementRecovery {
 
   private static final long TICK_MILLIS = 200;
-  private static final long LEASE_MILLIS = 10_000;
   private static final int BATCH = 20;
 
   private final PharmacySettlements settlements;
-  private final RedisStore redis;
+  private final long leaseMillis;
   private long timer = -1;
   private boolean busy;
 
-  public SettlementRecovery(PharmacySettlements settlements, RedisStore redis) {
+  public SettlementRecovery(PharmacySettlements settlements) {
     this.settlements = settlements;
-    this.redis = redis;
+    this.leaseMillis = settlements.leaseMillis();
   }
 
   public void start(Vertx vertx) {
@@ -40,20 +42,22 @@ public final class SettlementRecovery {
       return;
     }
     busy = true;
-    settlements.records().claimDue(LEASE_MILLIS, BATCH).onComplete(claimed -> {
+    long claimedAt = System.currentTimeMillis();
+    settlements.records().claimDue(leaseMillis, BATCH).onComplete(claimed -> {
       if (claimed.failed() || claimed.result().isEmpty()) {
         busy = false;
         return;
       }
-      io.vertx.core.Future.join(claimed.result().stream().map(this::attempt).toList()).onComplete(x -> busy = false);
+      // The deadline counts from before the claim: the lease cannot have started earlier than that.
+      long deadline = claimedAt + leaseMillis;
+      Future.join(claimed.result().stream().map(ref -> attempt(ref, deadline)).toList()).onComplete(x -> busy = false);
     });
   }
 
-  private io.vertx.core.Future<Void> attempt(String id) {
-    return settlements.recover(id).recover(failure ->
-        redis.send(Command.HINCRBY, SettlementRecords.recordKey(id), "recoveries", 1)
-            .compose(n -> settlements.records().scheduleRecovery(id,
-                System.currentTimeMillis() + settlements.backoff(n.toInteger())))
-            .recover(ignored -> io.vertx.core.Future.succeededFuture()));
+  private Future<Void> attempt(Ref ref, long deadline) {
+    SettlementRecords records = settlements.records();
+    return settlements.recover(ref, deadline).recover(failure -> records.countRecoveryAttempt(ref)
+        .compose(n -> records.rescheduleRecovery(ref, System.currentTimeMillis() + settlements.backoff(n)))
+        .recover(ignored -> Future.succeededFuture()));
   }
 }

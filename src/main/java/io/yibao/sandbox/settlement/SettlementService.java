@@ -23,7 +23,7 @@ import java.util.Map;
  * POST /settlement/{infno}     national envelope {infno, msgid, fixmedins_code, ..., input}; always HTTP 200
  *                              {infcode 0|-1|-2, inf_refmsgid, refmsg_time, err_msg, output}
  *        2101 pre-settlement, 2102 settlement (idempotent by msgid), 2103 cancel, 2601 reversal, 3201 reconciliation
- * GET  /settlement/messages/{msgid}          what became of a 2102 message whose answer was lost
+ * GET  /settlement/messages/{msgid}          what became of a 2102 or 2103 message whose answer was lost
  * GET  /settlement/settlements/{setl_id}     one settlement with its lines (like 5203)
  * GET  /settlement/totals?fixmedins_code=…&amp;date=YYYY-MM-DD   the pharmacy's settled sums that day
  * GET  /settlement/catalogue                 the medical-insurance catalogue the pharmacies sell from

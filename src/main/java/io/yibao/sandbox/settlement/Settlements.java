@@ -118,6 +118,8 @@ public final class Settlements {
 
   private final Map<String, Settlement> bySetlId = new LinkedHashMap<>();
   private final Map<String, Settlement> byMsgid = new HashMap<>();
+  /** 2103 message ids that cancelled (or found cancelled) a settlement: what a lost cancel answer became. */
+  private final Map<String, Settlement> byCancelMsgid = new HashMap<>();
   /** 2102 message ids reversed before anything settled under them: a late-arriving original must not settle. */
   private final Set<String> reversedUnsettled = new HashSet<>();
   /** Accumulators by psn_no and calendar year ({@code psnNo/year}). */
@@ -142,7 +144,7 @@ public final class Settlements {
       return switch (infno) {
         case PRE_SETTLE -> preSettle(input);
         case SETTLE -> settle(msgid, fixmedinsCode, input);
-        case CANCEL -> cancel(fixmedinsCode, input);
+        case CANCEL -> cancel(msgid, fixmedinsCode, input);
         case REVERSE -> reverse(fixmedinsCode, input);
         case RECONCILE -> reconcile(fixmedinsCode, input);
         default -> throw new IllegalArgumentException("unsupported infno " + infno);
@@ -276,7 +278,7 @@ public final class Settlements {
 
   // ---- 2103 / 2601 ----
 
-  private Outcome cancel(String fixmedinsCode, JsonObject input) {
+  private Outcome cancel(String msgid, String fixmedinsCode, JsonObject input) {
     String psnNo = text(input, "psn_no");
     String setlId = text(input, "setl_id");
     Settlement s = bySetlId.get(setlId);
@@ -284,7 +286,7 @@ public final class Settlements {
       throw new Refusal("结算记录不存在: " + setlId);
     }
     checkOwner(s, fixmedinsCode, psnNo);
-    return switch (s.status) {
+    Outcome outcome = switch (s.status) {
       case CANCELLED -> Outcome.ok(s.undoOutput.copy());
       case REVERSED -> throw new Refusal("该结算已冲正，无需撤销");
       case SETTLED -> {
@@ -294,6 +296,8 @@ public final class Settlements {
         yield Outcome.ok(undo(s, Status.CANCELLED).copy());
       }
     };
+    byCancelMsgid.put(msgid, s);
+    return outcome;
   }
 
   /**
@@ -414,16 +418,24 @@ public final class Settlements {
   }
 
   /**
-   * What became of a 2102 message: {@code {msgid, status: SETTLED|CANCELLED|REVERSED|NONE, setl_id?, output?}};
+   * What became of a 2102 message: {@code {msgid, infno, status: SETTLED|CANCELLED|REVERSED|NONE, setl_id?, output?}};
    * {@code output} is the 2102 answer as first given. NONE also for a message reversed before it ever settled.
+   * For a 2103 message that cancelled its settlement: {@code status CANCELLED, infno 2103}, output the cancel's
+   * answer; NONE while no 2103 under that id has cancelled anything.
    */
   public JsonObject message(String msgid) {
     Settlement s = byMsgid.get(msgid);
     JsonObject out = new JsonObject().put("msgid", msgid);
+    Settlement cancelled = byCancelMsgid.get(msgid);
+    if (cancelled != null) {
+      return out.put("infno", CANCEL).put("status", Status.CANCELLED.name()).put("setl_id", cancelled.setlId)
+          .put("output", cancelled.undoOutput.copy());
+    }
     if (s == null) {
       return out.put("status", "NONE");
     }
-    return out.put("status", s.status.name()).put("setl_id", s.setlId).put("output", s.output.copy());
+    return out.put("infno", SETTLE).put("status", s.status.name()).put("setl_id", s.setlId)
+        .put("output", s.output.copy());
   }
 
   /** A settlement with its lines (5203-like), or null when there is none. */

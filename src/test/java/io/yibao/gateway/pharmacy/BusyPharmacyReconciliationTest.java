@@ -1,0 +1,117 @@
+package io.yibao.gateway.pharmacy;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.yibao.gateway.auth.Secrets;
+import io.yibao.gateway.config.GatewayConfig;
+import io.yibao.gateway.core.CoreClients;
+import io.yibao.gateway.pharmacy.SettlementRecords.Status;
+import io.yibao.gateway.redis.RedisStore;
+import io.yibao.gateway.testing.Await;
+import io.yibao.gateway.testing.Pos;
+import io.yibao.gateway.testing.TestGateway;
+import io.yibao.gateway.testing.TestRedis;
+import io.yibao.gateway.testing.TestSandbox;
+import io.yibao.sandbox.registry.Person;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A busy pharmacy reconciles: the day's count and sums are counters kept with each settlement's status, so
+ * GET /pos/v1/reconciliation reads one hash, not every record of the day (which overflowed the Redis client's wait
+ * queue after about 1 100 settlements).
+ */
+class BusyPharmacyReconciliationTest {
+
+  /** A generated pharmacy no other test settles at. */
+  static final String PHARMACY = "P11010800105";
+  static final String TERMINAL = "T-BUSY-01";
+  static final int SETTLEMENTS = 5_000;
+
+  @Test
+  void fiveThousandSettlementsInADayReconcile() {
+    try (TestRedis redis = TestRedis.started(); TestGateway gateway = TestGateway.start(redis, Map.of(
+        "core.settlement.breaker.minimumCalls", "10000",
+        "core.settlement.breaker.slidingWindowSize", "10000",
+        "pharmacy.demoTerminals", new JsonObject().put(TERMINAL, PHARMACY).encode()))) {
+      seed(gateway, SETTLEMENTS);
+      Pos pos = new Pos(gateway.http(), TERMINAL, Pos.DEMO_SECRET);
+      String today = LocalDate.now(ZoneId.of("Asia/Shanghai")).toString();
+      JsonObject[] rec = new JsonObject[1];
+      // On a loaded machine a few calls may go unanswered: recovery resolves those, then the day reconciles.
+      Await.until("the day reconciles", Duration.ofSeconds(60), () -> {
+        HttpResponse<String> r = pos.send("GET", "/pos/v1/reconciliation?date=" + today, null, null);
+        assertEquals(200, r.statusCode(), r.body());
+        rec[0] = new JsonObject(r.body());
+        return rec[0].getLong("pendingSettlements") == 0 && rec[0].getBoolean("balanced");
+      });
+      assertTrue(rec[0].getJsonObject("gateway").getLong("fixmedins_setl_cnt") >= SETTLEMENTS * 9 / 10, rec[0].encode());
+      assertEquals(rec[0].getJsonObject("core").getLong("medfee_sumamt"),
+          rec[0].getJsonObject("gateway").getLong("medfee_sumamt"));
+    }
+  }
+
+  /**
+   * Settles {@code count} purchases at the pharmacy through the gateway's own settle path (record, queue, 2102,
+   * outcome), in process and 25 at a time: the terminal's HTTP round trips and code scans would make 5 000 take
+   * minutes, and they are not what this test is about.
+   */
+  static void seed(TestGateway gateway, int count) {
+    GatewayConfig config = gateway.gateway().config();
+    Vertx vertx = Vertx.vertx();
+    try {
+      RedisStore redis = RedisStore.create(vertx, new GatewayConfig.Redis(config.redis().url(), 16, 1024, 1000, 5000));
+      PharmacySettlements settlements = new PharmacySettlements(
+          new NationalInterface(new CoreClients(vertx, gateway.gateway().coreGuards()).client("settlement"), redis),
+          new SettlementRecords(redis, config.pharmacy()), config.pharmacy(), config.core().get("settlement"),
+          config.redis().commandTimeoutMillis());
+      var registry = TestSandbox.shared().world().registry();
+      List<Person> people = registry.psnNos().stream().map(registry::person)
+          .filter(p -> "ACTIVE".equals(p.status()) && p.psnNo().compareTo("11000000000000001800") > 0).limit(50).toList();
+      String items = new JsonArray().add(new JsonObject().put("med_list_codg", PharmacyFlowTest.JIA).put("cnt", 1)
+          .put("pric", 2180)).encode();
+      String today = LocalDate.now(NationalInterface.SHANGHAI).toString();
+      for (int done = 0; done < count; done += 25) {
+        List<Future<Map<String, String>>> batch = new ArrayList<>();
+        for (int i = done; i < Math.min(count, done + 25); i++) {
+          Person p = people.get(i % people.size());
+          Map<String, String> r = new HashMap<>();
+          r.put("id", Secrets.randomId(16));
+          r.put("fix", PHARMACY);
+          r.put("term", TERMINAL);
+          r.put("psn", p.psnNo());
+          r.put("acct", "busy-" + p.psnNo());
+          r.put("insutype", p.insuType());
+          r.put("admdvs", p.insuAdmdvs());
+          r.put("cert", "YB-BUSY");
+          r.put("acctUsed", "0");
+          r.put("items", items);
+          r.put("medfee", "2180");
+          r.put("createdAt", Long.toString(System.currentTimeMillis()));
+          r.put("bizDate", today);
+          r.put("status", Status.PENDING.name());
+          batch.add(settlements.national().newMessageId(PHARMACY).compose(msgid -> {
+            r.put("msgid", msgid);
+            return settlements.record(r).compose(x -> settlements.send(r, Status.FAILED));
+          }));
+        }
+        PosEchoServer.await(Future.join(batch).otherwiseEmpty());
+      }
+    } finally {
+      vertx.close();
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package io.yibao.gateway.pharmacy;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.yibao.gateway.redis.RedisStore;
+import io.yibao.gateway.testing.TestRedis;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * National message ids (institution code 12 + yyyyMMddHHmmss + 4-digit sequence) never repeat for an institution:
+ * recovery queries and reverses by them. Not when the clock steps back, not when one second sees more than 9 999
+ * messages.
+ */
+class MessageIdTest {
+
+  static final String PHARMACY = "P11010599901";
+  static TestRedis redis;
+  static Vertx vertx;
+  static RedisStore store;
+
+  /** A clock the test moves, as NTP would step the host's. */
+  static final class SteppedClock extends Clock {
+    volatile Instant now = Instant.parse("2026-12-01T15:59:58Z");
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      SteppedClock outer = this;
+      return new Clock() {
+        @Override
+        public ZoneId getZone() {
+          return zone;
+        }
+
+        @Override
+        public Clock withZone(ZoneId z) {
+          return outer.withZone(z);
+        }
+
+        @Override
+        public Instant instant() {
+          return outer.now;
+        }
+      };
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  @BeforeAll
+  static void start() {
+    redis = TestRedis.started();
+    vertx = Vertx.vertx();
+    store = PosEchoServer.redis(vertx, redis);
+  }
+
+  @AfterAll
+  static void stop() {
+    vertx.close();
+    redis.close();
+  }
+
+  static List<String> ids(NationalInterface national, int count) {
+    List<String> out = new ArrayList<>();
+    for (int done = 0; done < count; done += 500) {
+      List<Future<String>> batch = new ArrayList<>();
+      for (int i = done; i < Math.min(count, done + 500); i++) {
+        batch.add(national.newMessageId(PHARMACY));
+      }
+      PosEchoServer.await(Future.all(batch));
+      batch.forEach(f -> out.add(f.result()));
+    }
+    return out;
+  }
+
+  static void assertWellFormedAndUnique(List<String> ids) {
+    Set<String> seen = new HashSet<>();
+    for (String id : ids) {
+      assertEquals(30, id.length(), id);
+      assertTrue(id.startsWith(PHARMACY) && id.substring(12).chars().allMatch(Character::isDigit), id);
+      assertTrue(seen.add(id), "message id issued twice: " + id);
+    }
+  }
+
+  @Test
+  void aClockSteppedBackNeverRepeatsAnId() {
+    SteppedClock clock = new SteppedClock();
+    NationalInterface national = new NationalInterface(null, store, clock);
+    List<String> all = new ArrayList<>(ids(national, 3));
+    clock.now = clock.now.plusSeconds(30);
+    all.addAll(ids(national, 3));
+    // Whatever the ids of a past second were counted in has long gone by the time NTP steps the clock back (here
+    // it goes at once, as a 10 s TTL would), and the clock comes back to that second.
+    for (String key : redis.command("KEYS", "yb:{pharm:" + PHARMACY + "}:msgseq:*").split("\n")) {
+      if (!key.isBlank()) {
+        redis.command("DEL", key);
+      }
+    }
+    clock.now = clock.now.minusSeconds(30);
+    all.addAll(ids(national, 3));
+    assertWellFormedAndUnique(all);
+  }
+
+  @Test
+  void moreThanTenThousandIdsInOneSecondAreAllIssuedAndDistinct() {
+    SteppedClock clock = new SteppedClock();
+    clock.now = Instant.parse("2026-12-01T04:00:00Z");
+    NationalInterface national = new NationalInterface(null, store, clock);
+    List<String> all = ids(national, 10_050);
+    assertWellFormedAndUnique(all);
+  }
+}
