@@ -19,6 +19,7 @@ import io.yibao.gateway.outbox.Outbox;
 import io.yibao.gateway.payment.WechatPayClient;
 import io.yibao.gateway.payment.WechatPayNotifications;
 import io.yibao.gateway.idempotency.Idempotency;
+import io.yibao.gateway.pharmacy.ConfirmationsOfBinding;
 import io.yibao.gateway.pharmacy.NationalInterface;
 import io.yibao.gateway.pharmacy.PharmacySettlements;
 import io.yibao.gateway.pharmacy.PosEndpoints;
@@ -81,7 +82,9 @@ final class GatewayVerticle extends VerticleBase {
     Sessions sessions = new Sessions(redis, config.identity());
     AccessTokens residentTokens = shared.residentTokens();
     InsuranceCodes insuranceCodes = new InsuranceCodes(redis, config.insuranceCode(), pseudonyms);
-    ResidentAccounts residentAccounts = new ResidentAccounts(redis, pseudonyms, sessions, List.of(insuranceCodes));
+    SettlementRecords settlementRecords = new SettlementRecords(redis, config.pharmacy());
+    ResidentAccounts residentAccounts = new ResidentAccounts(redis, pseudonyms, sessions,
+        List.of(insuranceCodes, new ConfirmationsOfBinding(settlementRecords)));
     FaceTokens faceTokens = new FaceTokens(config.security().faceTokenIssuer(), config.security().faceTokenPublicKey(),
         redis);
     Outbox collectionOutbox = new Outbox(vertx, redis, "collection", Outbox.Options.of(config.outbox()),
@@ -96,7 +99,7 @@ final class GatewayVerticle extends VerticleBase {
     Idempotency idempotency = new Idempotency(redis, config.idempotency());
     new CodeEndpoints(config.insuranceCode(), insuranceCodes, faceTokens, core).register(operations);
     PharmacySettlements settlements = new PharmacySettlements(new NationalInterface(core.client("settlement"), redis),
-        new SettlementRecords(redis, config.pharmacy()), config.pharmacy(), config.core().get("settlement"),
+        settlementRecords, config.pharmacy(), config.core().get("settlement"),
         config.redis().commandTimeoutMillis());
     new PosEndpoints(config.pharmacy(), insuranceCodes, new Visits(redis, config.pharmacy().visitTokenSeconds()),
         settlements, idempotency, redis, core).register(operations);
