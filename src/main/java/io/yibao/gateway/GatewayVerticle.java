@@ -37,6 +37,7 @@ import io.yibao.gateway.privacy.Pseudonyms;
 import io.yibao.gateway.core.CoreClients;
 import io.yibao.gateway.http.ClientAddress;
 import io.yibao.gateway.http.GatewayRouter;
+import io.yibao.gateway.http.HttpEdge;
 import io.yibao.gateway.http.Operations;
 import io.yibao.gateway.http.ProblemCode;
 import io.yibao.gateway.http.ProblemException;
@@ -116,7 +117,7 @@ final class GatewayVerticle extends VerticleBase {
               "terminalSignature", new TerminalAuthHandler(terminals, config.pharmacy().signatureSkewSeconds())));
       recovery.start(vertx);
       recording.start();
-      server = vertx.createHttpServer(new HttpServerOptions()
+      server = HttpEdge.install(vertx.createHttpServer(new HttpServerOptions()
               .setIdleTimeout(config.http().idleTimeoutSeconds())
               .setIdleTimeoutUnit(TimeUnit.SECONDS)
               .setCompressionSupported(true)
@@ -124,8 +125,7 @@ final class GatewayVerticle extends VerticleBase {
               // HTTP/1.1 only on this plain port: HTTP/2 and TLS end at the load balancer. Upgrading to h2c here
               // lost large answers (a /metrics scrape that the server had ended never reached the JDK client) and
               // dropped in-flight streams on graceful shutdown.
-              .setHttp2ClearTextEnabled(false))
-          .requestHandler(router);
+              .setHttp2ClearTextEnabled(false)), router);
       return server.listen(port, config.http().host());
     });
   }

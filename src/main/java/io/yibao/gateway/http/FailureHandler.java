@@ -55,6 +55,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
       case 405 -> notFound(rc);
       case 413 -> Problems.send(rc, ProblemCode.PAYLOAD_TOO_LARGE, "Larger than this operation accepts");
       case 415 -> Problems.send(rc, ProblemCode.UNSUPPORTED_MEDIA_TYPE, null);
+      case 417 -> Problems.send(rc, ProblemCode.EXPECTATION_FAILED, null);
       default -> {
         LOG.error("unhandled failure traceId={} route={}", RequestIds.traceId(rc), AccessLog.routeOf(rc), failure);
         Problems.send(rc, ProblemCode.INTERNAL_ERROR, null);

@@ -9,6 +9,7 @@ import io.yibao.gateway.code.InsuranceCodes;
 import io.yibao.gateway.config.GatewayConfig;
 import io.yibao.gateway.core.CoreClient;
 import io.yibao.gateway.core.CoreClients;
+import io.yibao.gateway.http.Validated;
 import io.yibao.gateway.http.Operations;
 import io.yibao.gateway.core.CoreCallException;
 import io.yibao.gateway.http.ProblemCode;
@@ -323,7 +324,7 @@ public final class PosEndpoints {
   /** The gateway's totals of the day, checked against the core's with 3201. */
   private void reconciliation(RoutingContext rc) {
     Terminal terminal = Terminal.of(rc);
-    String date = rc.queryParams().get("date");
+    String date = Validated.queryString(rc, "date");
     records.ofPharmacyDay(terminal.fixmedinsCode(), date).compose(records::getAll).compose(all -> {
       long count = 0;
       long medfee = 0;
