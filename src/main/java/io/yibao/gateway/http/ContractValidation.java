@@ -49,14 +49,21 @@ import java.util.Map;
 final class ContractValidation {
 
   private final InLineValidator validator;
+  private final JsonObject rawContract;
+  private final BodyShape shape;
 
   ContractValidation(Vertx vertx, OpenAPIContract contract) {
+    this.rawContract = contract.getRawContract();
+    this.shape = new BodyShape(rawContract);
     this.validator = new InLineValidator(vertx, new ValidatorPerSchema(contract));
   }
 
   /** Validates the request against {@code operation}; a violation fails the request with 400, as the router does. */
   InputTrustHandler handler(Operation operation) {
+    JsonObject bodySchema = BodyShape.bodySchema(rawContract, operation.getOpenAPIPath(),
+        operation.getHttpMethod().name());
     return rc -> extract(rc, operation)
+        .compose(request -> bodySchema == null ? Future.succeededFuture(request) : shaped(request, bodySchema))
         .compose(request -> validator.validate(request, operation.getOperationId()))
         .onSuccess(validated -> {
           rc.put(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST, validated);
@@ -64,6 +71,24 @@ final class ContractValidation {
         })
         .onFailure(failure -> rc.fail(failure instanceof ValidatorException
             ? new HttpException(400, failure.getMessage(), failure) : failure));
+  }
+
+  /** Fails with the first size violation of a JSON body ({@link BodyShape}); anything else is the validator's. */
+  private Future<ValidatableRequest> shaped(ValidatableRequest request, JsonObject bodySchema) {
+    RequestParameter body = request.getBody();
+    String type = request.getContentType();
+    if (body == null || body.isNull() || !(body.get() instanceof io.vertx.core.buffer.Buffer buffer)
+        || type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+      return Future.succeededFuture(request);
+    }
+    Object parsed;
+    try {
+      parsed = io.vertx.core.json.Json.decodeValue(buffer);
+    } catch (RuntimeException e) {
+      return Future.succeededFuture(request); // not JSON: the validator says so
+    }
+    ProblemException violation = shape.check(bodySchema, parsed);
+    return violation == null ? Future.succeededFuture(request) : Future.failedFuture(violation);
   }
 
   /**
