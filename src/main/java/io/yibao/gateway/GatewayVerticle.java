@@ -164,7 +164,7 @@ final class GatewayVerticle extends VerticleBase {
     List<ReadinessCheck> checks = new java.util.ArrayList<>();
     checks.add(redisCheck);
     checks.addAll(shared.coreGuards().readinessChecks());
-    new OpsEndpoints(checks, shared.registry()).register(operations);
+    new OpsEndpoints(checks).register(operations);
     shared.docs().register(operations);
     return operations;
   }
