@@ -16,7 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code DELETE /_sandbox/faults/{service}} one; {@code GET /_sandbox/faults} lists them;
  * {@code GET /_sandbox/stats} counts the requests each service received.
  * <ul>
- *   <li>latency: fixed {@code latencyMs}, or uniformly random up to {@code latencyMaxMs};</li>
+ *   <li>latency: fixed {@code latencyMs}, or uniformly random up to {@code latencyMaxMs}; the request (body read)
+ *   is then handled normally, or meets the other faults;</li>
  *   <li>errorRate: that share of calls answers 500 with a JSON error (after the latency);</li>
  *   <li>hang / hangRate: the request is accepted and never answered (all calls / that share of calls); the
  *   service still does its work when {@code hangAfterWork} is true, so the caller cannot know the outcome;</li>
@@ -44,6 +45,7 @@ public final class Faults {
   }
 
   private static final String HANG_AFTER_WORK = "sandbox.hangAfterWork";
+  private static final String SERVICE_PATH = "^/([a-z][a-z0-9-]*)/.*";
 
   private final Map<String, Fault> faults = new ConcurrentHashMap<>();
   /** Requests that reached each service (faulty or not): lets a test prove an open breaker sent nothing. */
@@ -57,9 +59,22 @@ public final class Faults {
     faults.clear();
   }
 
-  /** Installs the fault handler in front of every service: the first path segment names the service. */
+  /**
+   * Installs the fault handlers in front of every service: the first path segment names the service. Counting and
+   * {@code down} come before anything is read (as if nothing listened); the other faults come after the body
+   * handler, so that a delayed request is then handled normally, body and all. Call it after the body handler is
+   * installed and before the services are mounted.
+   */
   void guard(Router router) {
-    router.routeWithRegex("^/([a-z][a-z0-9-]*)/.*").order(-1000).handler(rc -> {
+    router.routeWithRegex(SERVICE_PATH).order(-1000).handler(rc -> {
+      String service = rc.pathParam("param0");
+      if (service == null || service.equals("_sandbox")) {
+        rc.next();
+      } else {
+        arrive(rc, service);
+      }
+    });
+    router.routeWithRegex(SERVICE_PATH).handler(rc -> {
       String service = rc.pathParam("param0");
       if (service == null || service.equals("_sandbox")) {
         rc.next();
@@ -69,15 +84,20 @@ public final class Faults {
     });
   }
 
-  private void apply(RoutingContext rc, String service) {
+  private void arrive(RoutingContext rc, String service) {
     received.computeIfAbsent(service, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+    Fault fault = faults.get(service);
+    if (fault != null && fault.down()) {
+      rc.request().connection().close();
+      return;
+    }
+    rc.next();
+  }
+
+  private void apply(RoutingContext rc, String service) {
     Fault fault = faults.get(service);
     if (fault == null) {
       rc.next();
-      return;
-    }
-    if (fault.down()) {
-      rc.request().connection().close();
       return;
     }
     ThreadLocalRandom random = ThreadLocalRandom.current();
