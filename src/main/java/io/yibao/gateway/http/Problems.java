@@ -90,6 +90,9 @@ public final class Problems {
     double zh = -1;
     for (String part : header.split(",")) {
       String[] pieces = part.trim().split(";");
+      if (pieces.length == 0) {
+        continue; // ";;;": nothing to rank
+      }
       String tag = pieces[0].trim().toLowerCase(Locale.ROOT);
       double q = 1.0;
       for (int i = 1; i < pieces.length; i++) {

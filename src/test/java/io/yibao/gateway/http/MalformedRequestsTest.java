@@ -149,6 +149,15 @@ class MalformedRequestsTest {
     assertProblemAnswer(raw("GET /health/live HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n"), 400, "MALFORMED_REQUEST");
   }
 
+  /** Found by the contract fuzzer: a header of separators only broke the problem writer itself (a bare 500). */
+  @Test
+  void anAcceptLanguageOfSeparatorsOnlyStillGetsAProblem() {
+    for (String header : new String[] {";;;", "en;q=abc, zh;q=-1, ;;;", ",", ";"}) {
+      assertProblemAnswer(raw("GET /nowhere HTTP/1.1\r\nHost: x\r\nAccept-Language: " + header
+          + "\r\nConnection: close\r\n\r\n"), 404, "NOT_FOUND");
+    }
+  }
+
   @Test
   void theGatewayStillAnswersAfterAllThat() {
     assertEquals(200, gateway.http().get("/health/live").statusCode());

@@ -60,7 +60,7 @@ public final class RawHttp {
   public static Answer send(int port, byte[] request) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-      socket.setSoTimeout(10_000);
+      socket.setSoTimeout(3_000);
       socket.getOutputStream().write(request);
       socket.getOutputStream().flush();
       return read(socket.getInputStream());
