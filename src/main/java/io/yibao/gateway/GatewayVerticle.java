@@ -125,7 +125,7 @@ final class GatewayVerticle extends VerticleBase {
               // HTTP/1.1 only on this plain port: HTTP/2 and TLS end at the load balancer. Upgrading to h2c here
               // lost large answers (a /metrics scrape that the server had ended never reached the JDK client) and
               // dropped in-flight streams on graceful shutdown.
-              .setHttp2ClearTextEnabled(false)), router);
+              .setHttp2ClearTextEnabled(false)), router, config.production());
       return server.listen(port, config.http().host());
     });
   }

@@ -44,18 +44,23 @@ public final class HttpEdge {
   private HttpEdge() {
   }
 
-  /** Installs the edge on {@code server} in front of {@code requests}. */
-  public static HttpServer install(HttpServer server, Handler<HttpServerRequest> requests) {
+  /**
+   * Installs the edge on {@code server} in front of {@code requests}.
+   *
+   * @param hsts whether answers carry Strict-Transport-Security (production), as the router's do
+   */
+  public static HttpServer install(HttpServer server, Handler<HttpServerRequest> requests, boolean hsts) {
     return server
-        .invalidRequestHandler(HttpEdge::invalid)
+        .invalidRequestHandler(request -> invalid(request, hsts))
         .connectionHandler(HttpEdge::checkVersions)
         .requestHandler(request -> {
           ProblemCode refused = refusal(request);
           if (refused == null) {
             requests.handle(request);
           } else {
-            refuse(request, refused, refused == ProblemCode.EXPECTATION_FAILED
-                ? "Only Expect: 100-continue is supported" : "The path or query has an invalid percent-escape");
+            String detail = refused == ProblemCode.EXPECTATION_FAILED ? "Only Expect: 100-continue is supported"
+                : "The path or query has an invalid percent-escape";
+            refuse(request, refused, detail, hsts);
           }
         });
   }
@@ -88,23 +93,23 @@ public final class HttpEdge {
     return true;
   }
 
-  private static void invalid(HttpServerRequest request) {
+  private static void invalid(HttpServerRequest request, boolean hsts) {
     Throwable cause = request.decoderResult().cause();
     if (cause instanceof TooLongHttpLineException) {
-      refuse(request, ProblemCode.URI_TOO_LONG, "At most 4096 bytes in the request line");
+      refuse(request, ProblemCode.URI_TOO_LONG, "At most 4096 bytes in the request line", hsts);
     } else if (cause instanceof TooLongHttpHeaderException) {
-      refuse(request, ProblemCode.HEADERS_TOO_LARGE, "At most 8192 bytes of headers");
+      refuse(request, ProblemCode.HEADERS_TOO_LARGE, "At most 8192 bytes of headers", hsts);
     } else if (cause instanceof UnsupportedVersion) {
-      refuse(request, ProblemCode.MALFORMED_REQUEST, "Only HTTP/1.1 and HTTP/1.0 are spoken here");
+      refuse(request, ProblemCode.MALFORMED_REQUEST, "Only HTTP/1.1 and HTTP/1.0 are spoken here", hsts);
     } else {
-      refuse(request, ProblemCode.MALFORMED_REQUEST, "Not a well-formed HTTP/1.1 request");
+      refuse(request, ProblemCode.MALFORMED_REQUEST, "Not a well-formed HTTP/1.1 request", hsts);
     }
   }
 
-  private static void refuse(HttpServerRequest request, ProblemCode code, String detail) {
+  private static void refuse(HttpServerRequest request, ProblemCode code, String detail, boolean hsts) {
     // Closed after the answer: the framing of what follows (or the unread body) cannot be trusted.
     request.response().putHeader(HttpHeaders.CONNECTION, "close");
-    Problems.send(request, code, detail).onComplete(done -> {
+    Problems.send(request, code, detail, hsts).onComplete(done -> {
       ACCESS.info("request", kv("method", String.valueOf(request.method())), kv("route", "refused"),
           kv("status", code.status()), kv("code", code.name()));
       request.connection().close();

@@ -47,12 +47,12 @@ public final class Problems {
    * For what is answered before any router sees the request (the HTTP decoder's refusals): the bare request, a
    * fresh trace id, and the headers every answer carries.
    */
-  public static Future<Void> send(HttpServerRequest request, ProblemCode code, String detail) {
+  public static Future<Void> send(HttpServerRequest request, ProblemCode code, String detail, boolean hsts) {
     boolean english = prefersEnglish(request.getHeader(HttpHeaders.ACCEPT_LANGUAGE));
     String traceId = RequestIds.newId();
     HttpServerResponse response = request.response();
     response.putHeader(RequestIds.HEADER, traceId);
-    SecurityHeaders.put(response, false);
+    SecurityHeaders.put(response, hsts);
     return write(response, code, body(code, detail, null, traceId, english), english);
   }
 

@@ -29,7 +29,8 @@ public final class ManagementServer {
     router.route().handler(new RequestIds());
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     router.route().handler(rc -> Problems.send(rc, ProblemCode.NOT_FOUND, null));
-    return HttpEdge.install(vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false)), router)
+    return HttpEdge.install(vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false)), router,
+        false)
         .listen(port, config.host());
   }
 }

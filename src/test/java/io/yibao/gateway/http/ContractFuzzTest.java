@@ -87,11 +87,18 @@ class ContractFuzzTest {
   @BeforeAll
   static void start() throws Exception {
     redis = TestRedis.started();
+    // Limits, breakers and timeouts out of the way of 10 000 requests on a busy machine: this test is about
+    // malformed input, and a 503 here must mean a bug, not a slow CI box.
     gateway = TestGateway.start(redis, Map.of(
         "identity.otp.perPhone.limit", "1000000",
         "identity.otp.perPhoneDaily.limit", "1000000",
         "identity.otp.perClientAddress.limit", "1000000",
-        "identity.failedLoginsPerPhone.limit", "1000000"));
+        "identity.failedLoginsPerPhone.limit", "1000000",
+        "core.defaults.breaker.minimumCalls", "10000",
+        "core.defaults.breaker.slidingWindowSize", "10000",
+        "core.defaults.timeoutMillis", "10000",
+        "core.settlement.timeoutMillis", "10000",
+        "redis.commandTimeoutMillis", "10000"));
     Person person = TestSandbox.shared().world().registry().person(Personas.EMPLOYEE);
     resident = Resident.signIn(gateway.http(), person.mobile(), "fuzz-phone-01").bindAndActivate(person);
     pos = Pos.demo(gateway.http());
@@ -156,9 +163,10 @@ class ContractFuzzTest {
             + " → " + a.contentType() + " " + abbreviate(a.body()));
       }
     }
-    long unavailable = answers.stream().filter(a -> a.status() == 503).count();
+    List<String> unavailable = answers.stream().filter(a -> a.status() == 503)
+        .map(a -> a.sent().op().id() + " " + abbreviate(a.body())).toList();
     assertEquals(List.of(), wrong, "statuses " + statuses);
-    assertEquals(0, unavailable, "no dependency was down, so no 503: " + statuses);
+    assertEquals(List.of(), unavailable, "no dependency was down, so no 503: " + statuses);
   }
 
   @Test
@@ -338,8 +346,8 @@ class ContractFuzzTest {
             true));
       }
       for (String raw : Samples.RAW_PATH_SUFFIXES) {
-        out.add(new Case(op, op.method(), uri(path, query) .replaceFirst("\\?.*", "") + raw, withType(headers,
-            validBody), bytes(validBody), true));
+        out.add(new Case(op, op.method(), uri(path, Map.of()) + raw, withType(headers, validBody), bytes(validBody),
+            true));
       }
       if (validBody instanceof JsonObject object) {
         mutateObject(path, query, headers, object, op.bodySchema());
@@ -794,7 +802,8 @@ class ContractFuzzTest {
           .getBytes(StandardCharsets.UTF_8), "AES"), new GCMParameterSpec(128, nonce.getBytes(StandardCharsets.UTF_8)));
       aes.updateAAD("transaction".getBytes(StandardCharsets.UTF_8));
       return new JsonObject().put("original_type", "transaction").put("algorithm", "AEAD_AES_256_GCM")
-          .put("ciphertext", Base64.getEncoder().encodeToString(aes.doFinal(plaintext.getBytes(StandardCharsets.UTF_8))))
+          .put("ciphertext", Base64.getEncoder()
+              .encodeToString(aes.doFinal(plaintext.getBytes(StandardCharsets.UTF_8))))
           .put("associated_data", "transaction").put("nonce", nonce);
     } catch (Exception e) {
       throw new IllegalStateException(e);

@@ -60,9 +60,10 @@ class OversizedBodiesTest {
   @Test
   void thousandsOfUnknownPropertiesAreRefusedAtTheFirst() {
     JsonObject body = new JsonObject().put("phone", "13711000002");
-    for (int i = 0; body.encode().length() < 60_000; i++) {
+    for (int i = 0; i < 6_000; i++) {
       body.put("x" + i, 1);
     }
+    assertTrue(body.encode().length() < 65_536);
     JsonObject p = assertProblem(gateway.http().postJson("/api/v1/auth/otp", body.encode()), 400,
         "VALIDATION_FAILED");
     assertEquals("x0", p.getString("field"));
