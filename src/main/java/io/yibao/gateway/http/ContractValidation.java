@@ -16,6 +16,7 @@ import io.vertx.json.schema.JsonSchema;
 import io.vertx.json.schema.JsonSchemaOptions;
 import io.vertx.json.schema.SchemaRepository;
 import io.vertx.json.schema.Validator;
+import io.vertx.json.schema.common.dsl.SchemaType;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.OpenAPIVersion;
 import io.vertx.openapi.contract.Operation;
@@ -53,6 +54,15 @@ final class ContractValidation {
   private final BodyShape shape;
 
   ContractValidation(Vertx vertx, OpenAPIContract contract) {
+    for (Operation operation : contract.operations()) {
+      for (Parameter p : operation.getParameters()) {
+        if (p.getSchemaType() == SchemaType.ARRAY || p.getSchemaType() == SchemaType.OBJECT) {
+          // extract() reads one value per parameter; styles and explode would need the library's extractor
+          throw new IllegalStateException("parameter " + p.getName() + " of " + operation.getOperationId()
+              + " is not a scalar: not supported by the gateway's extraction");
+        }
+      }
+    }
     this.rawContract = contract.getRawContract();
     this.shape = new BodyShape(rawContract);
     this.validator = new InLineValidator(vertx, new ValidatorPerSchema(contract));
