@@ -3,7 +3,6 @@ package io.yibao.gateway;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.yibao.gateway.auth.AccessTokens;
 import io.yibao.gateway.auth.ResidentAuthHandler;
@@ -117,7 +116,7 @@ final class GatewayVerticle extends VerticleBase {
               "terminalSignature", new TerminalAuthHandler(terminals, config.pharmacy().signatureSkewSeconds())));
       recovery.start(vertx);
       recording.start();
-      server = HttpEdge.install(vertx.createHttpServer(new HttpServerOptions()
+      server = HttpEdge.install(vertx.createHttpServer(HttpEdge.options()
               .setIdleTimeout(config.http().idleTimeoutSeconds())
               .setIdleTimeoutUnit(TimeUnit.SECONDS)
               .setCompressionSupported(true)

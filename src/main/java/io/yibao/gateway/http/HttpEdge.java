@@ -12,6 +12,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.HttpServerConnection;
 import org.slf4j.Logger;
@@ -38,6 +39,10 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
  */
 public final class HttpEdge {
 
+  /** The longest request line and the largest header block read (Vert.x's defaults, set explicitly). */
+  public static final int MAX_REQUEST_LINE = 4096;
+  public static final int MAX_HEADERS = 8192;
+
   private static final Logger ACCESS = LoggerFactory.getLogger("access");
   private static final String VERSION_CHECK = "yb-http-version";
 
@@ -45,7 +50,7 @@ public final class HttpEdge {
   }
 
   /**
-   * Installs the edge on {@code server} in front of {@code requests}.
+   * Installs the edge on {@code server} (created with {@link #options()}) in front of {@code requests}.
    *
    * @param hsts whether answers carry Strict-Transport-Security (production), as the router's do
    */
@@ -63,6 +68,11 @@ public final class HttpEdge {
             refuse(request, refused, detail, hsts);
           }
         });
+  }
+
+  /** Server options with the limits the edge's answers name; callers add their own settings. */
+  public static HttpServerOptions options() {
+    return new HttpServerOptions().setMaxInitialLineLength(MAX_REQUEST_LINE).setMaxHeaderSize(MAX_HEADERS);
   }
 
   /** Why a well-framed request is refused before routing, or null. */
@@ -96,9 +106,9 @@ public final class HttpEdge {
   private static void invalid(HttpServerRequest request, boolean hsts) {
     Throwable cause = request.decoderResult().cause();
     if (cause instanceof TooLongHttpLineException) {
-      refuse(request, ProblemCode.URI_TOO_LONG, "At most 4096 bytes in the request line", hsts);
+      refuse(request, ProblemCode.URI_TOO_LONG, "At most " + MAX_REQUEST_LINE + " bytes in the request line", hsts);
     } else if (cause instanceof TooLongHttpHeaderException) {
-      refuse(request, ProblemCode.HEADERS_TOO_LARGE, "At most 8192 bytes of headers", hsts);
+      refuse(request, ProblemCode.HEADERS_TOO_LARGE, "At most " + MAX_HEADERS + " bytes of headers", hsts);
     } else if (cause instanceof UnsupportedVersion) {
       refuse(request, ProblemCode.MALFORMED_REQUEST, "Only HTTP/1.1 and HTTP/1.0 are spoken here", hsts);
     } else {

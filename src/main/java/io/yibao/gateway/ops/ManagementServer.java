@@ -4,7 +4,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.yibao.gateway.config.GatewayConfig;
@@ -29,7 +28,7 @@ public final class ManagementServer {
     router.route().handler(new RequestIds());
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     router.route().handler(rc -> Problems.send(rc, ProblemCode.NOT_FOUND, null));
-    return HttpEdge.install(vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false)), router,
+    return HttpEdge.install(vertx.createHttpServer(HttpEdge.options().setHttp2ClearTextEnabled(false)), router,
         false)
         .listen(port, config.host());
   }
