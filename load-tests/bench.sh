@@ -35,7 +35,7 @@ start_stack() { # start_stack POPULATION
   java -cp "$JAR" load-tests/bench/EmbeddedRedis.java $REDIS_PORT > "$LOGS/redis.log" 2>&1 & PIDS+=($!)
   YB_SANDBOX_PORT=$SANDBOX_PORT YB_SANDBOX_POPULATION=$1 java -Xmx2g -jar "$JAR" sandbox > "$LOGS/sandbox.log" 2>&1 & PIDS+=($!)
   sleep 2
-  env YB_HTTP_PORT=$GATEWAY_PORT YB_REDIS_URL=redis://127.0.0.1:$REDIS_PORT \
+  env YB_HTTP_PORT=$GATEWAY_PORT YB_MANAGEMENT_PORT=0 YB_REDIS_URL=redis://127.0.0.1:$REDIS_PORT \
     YB_PAYMENT_CHANNEL_NOTIFY_URL=http://127.0.0.1:$GATEWAY_PORT/callbacks/payments/wechat \
     $(for s in registry accounts settlement collection identity sms; do echo "YB_CORE_${s^^}_BASE_URL=http://127.0.0.1:$SANDBOX_PORT/$s"; done) \
     YB_CORE_PAYMENT_BASE_URL=http://127.0.0.1:$SANDBOX_PORT/pay YB_LOG_LEVEL=${GATEWAY_LOG_LEVEL:-INFO} \

@@ -147,7 +147,8 @@ public final class Main {
     lines.add("  API docs     " + base + "/docs");
     lines.add("  contract     " + base + "/openapi.yaml");
     lines.add("  readiness    " + base + "/health/ready");
-    lines.add("  metrics      " + base + "/metrics");
+    lines.add("  metrics      http://" + config.management().host() + ":" + gateway.managementPort()
+        + "/metrics (management port)");
     if (demoRedis != null) {
       lines.add("  redis        " + (demoRedis.embedded() ? "embedded redis-server at " : "") + config.redis().safeUrl());
     } else {

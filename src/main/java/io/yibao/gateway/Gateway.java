@@ -22,6 +22,7 @@ import io.yibao.gateway.config.GatewayConfig;
 import io.yibao.gateway.core.CoreGuards;
 import io.yibao.gateway.http.Contract;
 import io.yibao.gateway.ops.ApiDocs;
+import io.yibao.gateway.ops.ManagementServer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,13 +49,15 @@ public final class Gateway {
   private final Vertx vertx;
   private final GatewayConfig config;
   private final int port;
+  private final int managementPort;
 
   private final Shared shared;
 
-  private Gateway(Vertx vertx, GatewayConfig config, int port, Shared shared) {
+  private Gateway(Vertx vertx, GatewayConfig config, int port, int managementPort, Shared shared) {
     this.vertx = vertx;
     this.config = config;
     this.port = port;
+    this.managementPort = managementPort;
     this.shared = shared;
   }
 
@@ -72,6 +75,7 @@ public final class Gateway {
     int instances = config.http().instances() > 0 ? config.http().instances() : eventLoops;
     // All instances must bind the same port: when asked for "any" (0), pick a concrete free one for them.
     int port = config.http().port() == 0 ? freePort() : config.http().port();
+    int managementPort = config.management().port() == 0 ? freePort() : config.management().port();
 
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions()
@@ -82,9 +86,10 @@ public final class Gateway {
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     DeploymentOptions options = new DeploymentOptions().setInstances(instances);
-    Gateway gateway = new Gateway(vertx, config, port, shared);
+    Gateway gateway = new Gateway(vertx, config, port, managementPort, shared);
     try {
       vertx.deployVerticle(() -> new GatewayVerticle(config, shared, port), options)
+          .compose(deployed -> ManagementServer.start(vertx, registry, config.management(), managementPort))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       return gateway;
     } catch (ExecutionException e) {
@@ -130,6 +135,11 @@ public final class Gateway {
   /** The port the gateway listens on (the one picked when configured with 0). */
   public int port() {
     return port;
+  }
+
+  /** The management port (metrics), loopback unless configured otherwise. */
+  public int managementPort() {
+    return managementPort;
   }
 
   public GatewayConfig config() {

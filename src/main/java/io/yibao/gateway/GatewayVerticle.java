@@ -3,7 +3,6 @@ package io.yibao.gateway;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.yibao.gateway.auth.AccessTokens;
 import io.yibao.gateway.auth.ResidentAuthHandler;
@@ -38,6 +37,7 @@ import io.yibao.gateway.privacy.Pseudonyms;
 import io.yibao.gateway.core.CoreClients;
 import io.yibao.gateway.http.ClientAddress;
 import io.yibao.gateway.http.GatewayRouter;
+import io.yibao.gateway.http.HttpEdge;
 import io.yibao.gateway.http.Operations;
 import io.yibao.gateway.http.ProblemCode;
 import io.yibao.gateway.http.ProblemException;
@@ -123,7 +123,7 @@ final class GatewayVerticle extends VerticleBase {
               "terminalSignature", new TerminalAuthHandler(terminals, config.pharmacy().signatureSkewSeconds())));
       recovery.start(vertx);
       recording.start();
-      server = vertx.createHttpServer(new HttpServerOptions()
+      server = HttpEdge.install(vertx.createHttpServer(HttpEdge.options()
               .setIdleTimeout(config.http().idleTimeoutSeconds())
               .setIdleTimeoutUnit(TimeUnit.SECONDS)
               .setCompressionSupported(true)
@@ -131,8 +131,7 @@ final class GatewayVerticle extends VerticleBase {
               // HTTP/1.1 only on this plain port: HTTP/2 and TLS end at the load balancer. Upgrading to h2c here
               // lost large answers (a /metrics scrape that the server had ended never reached the JDK client) and
               // dropped in-flight streams on graceful shutdown.
-              .setHttp2ClearTextEnabled(false))
-          .requestHandler(router);
+              .setHttp2ClearTextEnabled(false)), router, config.production());
       return server.listen(port, config.http().host());
     });
   }
@@ -172,7 +171,7 @@ final class GatewayVerticle extends VerticleBase {
     checks.add(redisCheck);
     checks.addAll(shared.coreGuards().readinessChecks());
     checks.add(collectionOutbox.readiness());
-    new OpsEndpoints(checks, shared.registry()).register(operations);
+    new OpsEndpoints(checks).register(operations);
     shared.docs().register(operations);
     return operations;
   }

@@ -16,7 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code DELETE /_sandbox/faults/{service}} one; {@code GET /_sandbox/faults} lists them;
  * {@code GET /_sandbox/stats} counts the requests each service received.
  * <ul>
- *   <li>latency: fixed {@code latencyMs}, or uniformly random up to {@code latencyMaxMs};</li>
+ *   <li>latency: fixed {@code latencyMs}, or uniformly random up to {@code latencyMaxMs}; the request (body read)
+ *   is then handled normally, or meets the other faults;</li>
  *   <li>errorRate: that share of calls answers 500 with a JSON error (after the latency);</li>
  *   <li>hang / hangRate: the request is accepted and never answered (all calls / that share of calls); the
  *   service still does its work when {@code hangAfterWork} is true, so the caller cannot know the outcome;</li>
@@ -58,7 +59,7 @@ public final class Faults {
   }
 
   private static final String HANG_AFTER_WORK = "sandbox.hangAfterWork";
-  private static final String HOLD = "sandbox.hold";
+  private static final String SERVICE_PATH = "^/([a-z][a-z0-9-]*)/.*";
 
   private final Map<String, Fault> faults = new ConcurrentHashMap<>();
   /** Requests stopped by a hold fault, by service, until it is cleared. */
@@ -81,24 +82,28 @@ public final class Faults {
     if (waiting != null) {
       waiting.forEach(rc -> rc.vertx().runOnContext(x -> {
         if (!rc.response().closed()) {
-          rc.remove(HOLD);
           rc.next();
         }
       }));
     }
   }
 
-  /** Installs the fault handler in front of every service: the first path segment names the service. */
+  /**
+   * Installs the fault handlers in front of every service: the first path segment names the service. Counting and
+   * {@code down} come before anything is read (as if nothing listened); the other faults come after the body
+   * handler, so that a delayed request is then handled normally, body and all. Call it after the body handler is
+   * installed and before the services are mounted.
+   */
   void guard(Router router) {
-    router.route().handler(rc -> {
-      String service = rc.get(HOLD);
-      if (service == null) {
+    router.routeWithRegex(SERVICE_PATH).order(-1000).handler(rc -> {
+      String service = rc.pathParam("param0");
+      if (service == null || service.equals("_sandbox")) {
         rc.next();
       } else {
-        held.computeIfAbsent(service, k -> new java.util.concurrent.ConcurrentLinkedQueue<>()).add(rc);
+        arrive(rc, service);
       }
     });
-    router.routeWithRegex("^/([a-z][a-z0-9-]*)/.*").order(-1000).handler(rc -> {
+    router.routeWithRegex(SERVICE_PATH).handler(rc -> {
       String service = rc.pathParam("param0");
       if (service == null || service.equals("_sandbox")) {
         rc.next();
@@ -108,20 +113,25 @@ public final class Faults {
     });
   }
 
-  private void apply(RoutingContext rc, String service) {
+  private void arrive(RoutingContext rc, String service) {
     received.computeIfAbsent(service, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+    Fault fault = faults.get(service);
+    if (fault != null && fault.appliesTo(rc.request().method().name()) && fault.down()) {
+      rc.request().connection().close();
+      return;
+    }
+    rc.next();
+  }
+
+  private void apply(RoutingContext rc, String service) {
     Fault fault = faults.get(service);
     if (fault == null || !fault.appliesTo(rc.request().method().name())) {
       rc.next();
       return;
     }
-    if (fault.down()) {
-      rc.request().connection().close();
-      return;
-    }
     if (fault.hold()) {
-      rc.put(HOLD, service); // parked once its body is read (the park route comes after the body handler)
-      rc.next();
+      // Its body is read (this runs after the body handler); it goes on when the fault is cleared.
+      held.computeIfAbsent(service, k -> new java.util.concurrent.ConcurrentLinkedQueue<>()).add(rc);
       return;
     }
     ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -147,8 +157,6 @@ public final class Faults {
       }
     };
     if (delay > 0) {
-      // Paused, so that the body handler after this one still reads a POST's body once the latency is over.
-      rc.request().pause();
       rc.vertx().setTimer(delay, id -> proceed.run());
     } else {
       proceed.run();

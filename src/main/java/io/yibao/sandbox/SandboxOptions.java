@@ -6,7 +6,7 @@ package io.yibao.sandbox;
  * @param port        HTTP port (0 = any free port)
  * @param seed        population seed: the same seed gives the same people, households and balances
  * @param population  number of generated persons besides the demo personas
- * @param printSms    print each SMS to the console (demo mode)
+ * @param printSms    announce each SMS on the console, without its text (demo mode)
  * @param callbackUrl where the payment channel sends its notifies (the gateway's {@code /callbacks/payments/wechat})
  */
 public record SandboxOptions(int port, long seed, int population, boolean printSms, String callbackUrl) {

@@ -11,7 +11,7 @@ import java.util.Map;
 public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLimits, Map<String, CoreService> core,
                             Sandbox sandbox, Identity identity, InsuranceCode insuranceCode, Pharmacy pharmacy,
                             Idempotency idempotency, Contributions contributions, Security security,
-                            PaymentChannel paymentChannel, Outbox outbox) {
+                            PaymentChannel paymentChannel, Outbox outbox, Management management) {
 
   /** The core systems the gateway has clients for; each has a section under {@code core}. */
   public static final List<String> CORE_SYSTEMS = List.of("registry", "accounts", "settlement", "collection",
@@ -25,6 +25,10 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
   public record Http(String host, int port, int eventLoops, int instances, int idleTimeoutSeconds,
                      int requestTimeoutMillis, int bodyLimitBytes, int drainSeconds, List<String> trustedProxies,
                      List<String> corsAllowedOrigins) {
+  }
+
+  /** The operators' port: Prometheus metrics, never on the public API port. */
+  public record Management(String host, int port) {
   }
 
   public record Redis(URI url, int poolSize, int maxWaiting, int connectTimeoutMillis, int commandTimeoutMillis) {
@@ -128,6 +132,14 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
   public record Sandbox(int port, long seed, int population) {
   }
 
+  private static Management management(ConfigReader r, Http http) {
+    Management management = new Management(r.nonBlank("management.host"), r.intIn("management.port", 0, 65535));
+    if (management.port() != 0 && management.port() == http.port()) {
+      throw new ConfigException("management.port", "must differ from http.port, got " + management.port());
+    }
+    return management;
+  }
+
   public boolean production() {
     return mode == Mode.PRODUCTION;
   }
@@ -204,7 +216,8 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
     return new GatewayConfig(mode, http, redis, rateLimits, java.util.Collections.unmodifiableMap(core), sandbox,
         identity, insuranceCode, pharmacy, idempotency, contributions, security, PaymentChannel.read(r, mode),
         new Outbox(r.longIn("outbox.backlogWarnEntries", 1, Long.MAX_VALUE),
-            r.longIn("outbox.deadLetterMaxEntries", 1, 100_000_000)));
+            r.longIn("outbox.deadLetterMaxEntries", 1, 100_000_000)),
+        management(r, http));
   }
 
   private static CoreService coreService(ConfigReader r, String system) {

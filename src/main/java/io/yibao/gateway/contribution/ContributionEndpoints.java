@@ -12,6 +12,7 @@ import io.yibao.gateway.core.CoreCallException;
 import io.yibao.gateway.core.CoreClient;
 import io.yibao.gateway.core.CoreClients;
 import io.yibao.gateway.core.CoreResponse;
+import io.yibao.gateway.http.Validated;
 import io.yibao.gateway.http.Operations;
 import io.yibao.gateway.http.ProblemCode;
 import io.yibao.gateway.http.ProblemException;
@@ -100,7 +101,7 @@ public final class ContributionEndpoints {
 
   private void options(RoutingContext rc) {
     ResidentSession s = ResidentSession.of(rc);
-    int year = Integer.parseInt(rc.queryParams().get("year"));
+    int year = Validated.queryInt(rc, "year", 0);
     LocalDate today = today();
     boolean open = config.inWindow(year, today);
     s.boundPerson().compose(this::payable).compose(people -> {
@@ -333,8 +334,8 @@ public final class ContributionEndpoints {
 
   private void list(RoutingContext rc) {
     ResidentSession s = ResidentSession.of(rc);
-    int page = Integer.parseInt(rc.queryParams().get("page") == null ? "1" : rc.queryParams().get("page"));
-    int size = Integer.parseInt(rc.queryParams().get("size") == null ? "20" : rc.queryParams().get("size"));
+    int page = Validated.queryInt(rc, "page", 1);
+    int size = Validated.queryInt(rc, "size", 20);
     orders.countOfAccount(s.accountId()).compose(total -> orders.ofAccount(s.accountId(), (page - 1) * size, size)
         .compose(ids -> {
           List<Future<Map<String, String>>> all = new ArrayList<>();

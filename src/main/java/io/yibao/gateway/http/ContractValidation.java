@@ -10,13 +10,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.InputTrustHandler;
-import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.json.schema.Draft;
 import io.vertx.json.schema.JsonSchema;
 import io.vertx.json.schema.JsonSchemaOptions;
 import io.vertx.json.schema.SchemaRepository;
 import io.vertx.json.schema.Validator;
+import io.vertx.json.schema.common.dsl.SchemaType;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.OpenAPIVersion;
 import io.vertx.openapi.contract.Operation;
@@ -29,7 +29,9 @@ import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatedRequest;
 import io.vertx.openapi.validation.ValidatorException;
+import io.vertx.openapi.validation.impl.RequestParameterImpl;
 import io.vertx.openapi.validation.impl.RequestValidatorImpl;
+import io.vertx.openapi.validation.impl.ValidatableRequestImpl;
 import io.vertx.openapi.validation.impl.ValidatedRequestImpl;
 
 import java.util.HashMap;
@@ -47,17 +49,31 @@ import java.util.Map;
  */
 final class ContractValidation {
 
-  private final RequestExtractor extractor;
   private final InLineValidator validator;
+  private final JsonObject rawContract;
+  private final BodyShape shape;
 
-  ContractValidation(Vertx vertx, OpenAPIContract contract, RequestExtractor extractor) {
-    this.extractor = extractor;
+  ContractValidation(Vertx vertx, OpenAPIContract contract) {
+    for (Operation operation : contract.operations()) {
+      for (Parameter p : operation.getParameters()) {
+        if (p.getSchemaType() == SchemaType.ARRAY || p.getSchemaType() == SchemaType.OBJECT) {
+          // extract() reads one value per parameter; styles and explode would need the library's extractor
+          throw new IllegalStateException("parameter " + p.getName() + " of " + operation.getOperationId()
+              + " is not a scalar: not supported by the gateway's extraction");
+        }
+      }
+    }
+    this.rawContract = contract.getRawContract();
+    this.shape = new BodyShape(rawContract);
     this.validator = new InLineValidator(vertx, new ValidatorPerSchema(contract));
   }
 
   /** Validates the request against {@code operation}; a violation fails the request with 400, as the router does. */
   InputTrustHandler handler(Operation operation) {
-    return rc -> extractor.extractValidatableRequest(rc, operation)
+    JsonObject bodySchema = BodyShape.bodySchema(rawContract, operation.getOpenAPIPath(),
+        operation.getHttpMethod().name());
+    return rc -> extract(rc, operation)
+        .compose(request -> bodySchema == null ? Future.succeededFuture(request) : shaped(request, bodySchema))
         .compose(request -> validator.validate(request, operation.getOperationId()))
         .onSuccess(validated -> {
           rc.put(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST, validated);
@@ -65,6 +81,57 @@ final class ContractValidation {
         })
         .onFailure(failure -> rc.fail(failure instanceof ValidatorException
             ? new HttpException(400, failure.getMessage(), failure) : failure));
+  }
+
+  /** Fails with the first size violation of a JSON body ({@link BodyShape}); anything else is the validator's. */
+  private Future<ValidatableRequest> shaped(ValidatableRequest request, JsonObject bodySchema) {
+    RequestParameter body = request.getBody();
+    String type = request.getContentType();
+    if (body == null || body.isNull() || !(body.get() instanceof io.vertx.core.buffer.Buffer buffer)
+        || type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+      return Future.succeededFuture(request);
+    }
+    Object parsed;
+    try {
+      parsed = io.vertx.core.json.Json.decodeValue(buffer);
+    } catch (RuntimeException e) {
+      return Future.succeededFuture(request); // not JSON: the validator says so
+    }
+    ProblemException violation = shape.check(bodySchema, parsed);
+    return violation == null ? Future.succeededFuture(request) : Future.failedFuture(violation);
+  }
+
+  /**
+   * The request's parameters and body as the validator takes them. The library's extractor ({@code RequestUtils})
+   * URL-decodes values that Vert.x has already decoded (query, path) or that are not URL-encoded at all (headers):
+   * {@code ?year=%25} became {@code %} and then a decoding failure, and a header holding {@code %} could not be
+   * read. Here each value is decoded exactly once: the query by the request ({@link HttpEdge} has checked that it
+   * decodes), the path by the router, headers and cookies not at all. The contract's parameters are all scalars.
+   */
+  static Future<ValidatableRequest> extract(RoutingContext rc, Operation operation) {
+    Map<String, RequestParameter> cookies = new HashMap<>();
+    Map<String, RequestParameter> headers = new HashMap<>();
+    Map<String, RequestParameter> path = new HashMap<>();
+    Map<String, RequestParameter> query = new HashMap<>();
+    for (Parameter p : operation.getParameters()) {
+      String name = p.getName();
+      switch (p.getIn()) {
+        case COOKIE -> {
+          io.vertx.core.http.Cookie cookie = rc.request().getCookie(name);
+          cookies.put(name, new RequestParameterImpl(cookie == null ? null : cookie.getValue()));
+        }
+        case HEADER -> headers.put(name, new RequestParameterImpl(rc.request().getHeader(name)));
+        case PATH -> path.put(name, new RequestParameterImpl(rc.pathParam(name)));
+        case QUERY -> query.put(name, new RequestParameterImpl(rc.request().params().get(name)));
+        default -> { }
+      }
+    }
+    if (operation.getRequestBody() == null) {
+      return Future.succeededFuture(new ValidatableRequestImpl(cookies, headers, path, query));
+    }
+    io.vertx.core.buffer.Buffer body = rc.body().buffer();
+    return Future.succeededFuture(new ValidatableRequestImpl(cookies, headers, path, query,
+        new RequestParameterImpl(body), rc.request().getHeader(io.vertx.core.http.HttpHeaders.CONTENT_TYPE)));
   }
 
   /** The library's validator, minus the worker-thread hop: parameters, then the body, in the calling thread. */

@@ -29,6 +29,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
   private static final Pattern PARAMETER = Pattern.compile("(query|path|header|cookie) parameter (\\S+?)[ .]");
   private static final Pattern REQUIRED_PROPERTY = Pattern.compile("required property \"?([^\"\\s]+)\"?");
 
+  /** How many of a validation failure's errors are looked at to explain it. */
+  static final int EXPLAINED = 16;
+
   private final ContractRoutes routes;
 
   public FailureHandler(ContractRoutes routes) {
@@ -55,6 +58,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
       case 405 -> notFound(rc);
       case 413 -> Problems.send(rc, ProblemCode.PAYLOAD_TOO_LARGE, "Larger than this operation accepts");
       case 415 -> Problems.send(rc, ProblemCode.UNSUPPORTED_MEDIA_TYPE, null);
+      case 417 -> Problems.send(rc, ProblemCode.EXPECTATION_FAILED, null);
       default -> {
         LOG.error("unhandled failure traceId={} route={}", RequestIds.traceId(rc), AccessLog.routeOf(rc), failure);
         Problems.send(rc, ProblemCode.INTERNAL_ERROR, null);
@@ -107,14 +111,19 @@ public final class FailureHandler implements Handler<RoutingContext> {
     return message.contains("body") ? "body" : null;
   }
 
-  /** The error deepest in the instance: {@code /owner/phone} tells more than {@code /owner}. */
-  private static OutputUnit mostRelevant(OutputUnit unit) {
+  /**
+   * The error deepest in the instance among the first {@link #EXPLAINED} errors: {@code /owner/phone} tells more
+   * than {@code /owner}. Only the first few are looked at: explaining a failure must not cost more the more wrong a
+   * body is.
+   */
+  static OutputUnit mostRelevant(OutputUnit unit) {
     List<OutputUnit> errors = unit.getErrors();
     if (errors == null || errors.isEmpty()) {
       return unit;
     }
-    OutputUnit best = errors.get(errors.size() - 1);
-    for (OutputUnit e : errors) {
+    List<OutputUnit> first = errors.subList(0, Math.min(errors.size(), EXPLAINED));
+    OutputUnit best = first.get(first.size() - 1);
+    for (OutputUnit e : first) {
       if (depth(e) > depth(best)) {
         best = e;
       }

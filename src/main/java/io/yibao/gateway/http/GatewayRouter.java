@@ -54,7 +54,7 @@ public final class GatewayRouter {
 
     RequestExtractor extractor = RequestExtractor.withBodyHandler();
     RouterBuilder builder = RouterBuilder.create(vertx, contract, extractor);
-    ContractValidation validation = new ContractValidation(vertx, contract, extractor);
+    ContractValidation validation = new ContractValidation(vertx, contract);
     // Vert.x Web orders handler kinds on a route: platform, then security policy, then the rest.
     builder.rootHandler(new RequestIds());
     builder.rootHandler(new AccessLog());

@@ -8,6 +8,7 @@ package io.yibao.gateway.http;
 public enum ProblemCode {
   VALIDATION_FAILED(400, "请求参数不符合要求", "The request is not valid"),
   MALFORMED_BODY(400, "请求体格式错误", "The request body could not be parsed"),
+  MALFORMED_REQUEST(400, "请求格式错误", "The request could not be parsed"),
   UNAUTHENTICATED(401, "未登录或凭证无效", "Authentication is required"),
   OTP_INVALID(401, "验证码错误或已失效", "The code is wrong or no longer valid"),
   REFRESH_TOKEN_INVALID(401, "登录已失效，请重新登录", "The refresh token is not valid; sign in again"),
@@ -20,6 +21,9 @@ public enum ProblemCode {
   NOT_FOUND(404, "资源不存在", "Not found"),
   METHOD_NOT_ALLOWED(405, "不支持的请求方法", "Method not allowed"),
   PAYLOAD_TOO_LARGE(413, "请求体过大", "The request body is too large"),
+  URI_TOO_LONG(414, "请求地址过长", "The request line is too long"),
+  EXPECTATION_FAILED(417, "不支持该 Expect 请求头", "Only Expect: 100-continue is supported"),
+  HEADERS_TOO_LARGE(431, "请求头过大", "The request headers are too large"),
   CODE_USED(409, "医保码已使用，请刷新", "This code was already used; show a fresh one"),
   IDEMPOTENCY_IN_FLIGHT(409, "相同请求正在处理中", "A request with this Idempotency-Key is still running"),
   SETTLEMENT_NOT_CANCELLABLE(409, "该结算不能撤销", "This settlement cannot be cancelled"),

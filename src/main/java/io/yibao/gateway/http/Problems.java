@@ -1,6 +1,8 @@
 package io.yibao.gateway.http;
 
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -32,25 +34,47 @@ public final class Problems {
       response.reset();
       return;
     }
+    boolean english = prefersEnglish(rc.request().getHeader(HttpHeaders.ACCEPT_LANGUAGE));
+    JsonObject body = body(code, detail, field, RequestIds.traceId(rc), english);
+    if (extensions != null) {
+      extensions.forEach(e -> body.put(e.getKey(), e.getValue()));
+    }
+    headers.forEach(response::putHeader);
+    write(response, code, body, english);
+  }
+
+  /**
+   * For what is answered before any router sees the request (the HTTP decoder's refusals): the bare request, a
+   * fresh trace id, and the headers every answer carries.
+   */
+  public static Future<Void> send(HttpServerRequest request, ProblemCode code, String detail, boolean hsts) {
+    boolean english = prefersEnglish(request.getHeader(HttpHeaders.ACCEPT_LANGUAGE));
+    String traceId = RequestIds.newId();
+    HttpServerResponse response = request.response();
+    response.putHeader(RequestIds.HEADER, traceId);
+    SecurityHeaders.put(response, hsts);
+    return write(response, code, body(code, detail, null, traceId, english), english);
+  }
+
+  private static JsonObject body(ProblemCode code, String detail, String field, String traceId, boolean english) {
     JsonObject body = new JsonObject()
         .put("type", "https://yibao.example/problems/" + code.name().toLowerCase(Locale.ROOT).replace('_', '-'))
         .put("code", code.name())
         .put("status", code.status())
-        .put("title", code.title(prefersEnglish(rc)));
+        .put("title", code.title(english));
     if (detail != null) {
       body.put("detail", detail);
     }
     if (field != null) {
       body.put("field", field);
     }
-    body.put("traceId", RequestIds.traceId(rc));
-    if (extensions != null) {
-      extensions.forEach(e -> body.put(e.getKey(), e.getValue()));
-    }
-    headers.forEach(response::putHeader);
-    response.setStatusCode(code.status())
+    return body.put("traceId", traceId);
+  }
+
+  private static Future<Void> write(HttpServerResponse response, ProblemCode code, JsonObject body, boolean english) {
+    return response.setStatusCode(code.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE)
-        .putHeader(HttpHeaders.CONTENT_LANGUAGE, prefersEnglish(rc) ? "en" : "zh-CN")
+        .putHeader(HttpHeaders.CONTENT_LANGUAGE, english ? "en" : "zh-CN")
         .end(body.toBuffer());
   }
 
@@ -58,8 +82,7 @@ public final class Problems {
    * True when the client's Accept-Language ranks some English above every Chinese entry. Chinese is the default:
    * no header, an unparseable header or a tie all answer in Chinese.
    */
-  static boolean prefersEnglish(RoutingContext rc) {
-    String header = rc.request().getHeader(HttpHeaders.ACCEPT_LANGUAGE);
+  static boolean prefersEnglish(String header) {
     if (header == null || header.isBlank()) {
       return false;
     }
@@ -67,6 +90,9 @@ public final class Problems {
     double zh = -1;
     for (String part : header.split(",")) {
       String[] pieces = part.trim().split(";");
+      if (pieces.length == 0) {
+        continue; // ";;;": nothing to rank
+      }
       String tag = pieces[0].trim().toLowerCase(Locale.ROOT);
       double q = 1.0;
       for (int i = 1; i < pieces.length; i++) {

@@ -18,7 +18,11 @@ public final class SecurityHeaders implements SecurityPolicyHandler {
 
   @Override
   public void handle(RoutingContext rc) {
-    HttpServerResponse response = rc.response();
+    put(rc.response(), hsts);
+    rc.next();
+  }
+
+  static void put(HttpServerResponse response, boolean hsts) {
     response.putHeader("X-Content-Type-Options", "nosniff")
         .putHeader("X-Frame-Options", "DENY")
         .putHeader("Referrer-Policy", "no-referrer")
@@ -27,6 +31,5 @@ public final class SecurityHeaders implements SecurityPolicyHandler {
     if (hsts) {
       response.putHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     }
-    rc.next();
   }
 }

@@ -1,10 +1,8 @@
 package io.yibao.gateway.ops;
 
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.yibao.gateway.http.Operations;
 import io.yibao.gateway.http.ProblemCode;
 import io.yibao.gateway.http.Problems;
@@ -16,22 +14,20 @@ import java.util.Map;
 
 /**
  * Operator endpoints: liveness (the process answers), readiness (its critical dependencies answer: a load
- * balancer stops sending traffic while it is 503; an open core breaker only shows as DEGRADED) and metrics.
+ * balancer stops sending traffic while it is 503; an open core breaker only shows as DEGRADED). Metrics are on the
+ * management port ({@link ManagementServer}).
  */
 public final class OpsEndpoints {
 
   private final List<ReadinessCheck> checks;
-  private final PrometheusMeterRegistry registry;
 
-  public OpsEndpoints(List<ReadinessCheck> checks, PrometheusMeterRegistry registry) {
+  public OpsEndpoints(List<ReadinessCheck> checks) {
     this.checks = List.copyOf(checks);
-    this.registry = registry;
   }
 
   public void register(Operations operations) {
     operations.on("getLiveness", rc -> Responses.json(rc, 200, new JsonObject().put("status", "UP")))
-        .on("getReadiness", this::readiness)
-        .on("getMetrics", PrometheusScrapingHandler.create(registry));
+        .on("getReadiness", this::readiness);
   }
 
   private void readiness(RoutingContext rc) {

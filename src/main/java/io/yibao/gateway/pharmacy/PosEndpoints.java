@@ -9,6 +9,7 @@ import io.yibao.gateway.code.InsuranceCodes;
 import io.yibao.gateway.config.GatewayConfig;
 import io.yibao.gateway.core.CoreClient;
 import io.yibao.gateway.core.CoreClients;
+import io.yibao.gateway.http.Validated;
 import io.yibao.gateway.http.Operations;
 import io.yibao.gateway.core.CoreCallException;
 import io.yibao.gateway.http.ProblemCode;
@@ -370,7 +371,7 @@ public final class PosEndpoints {
    */
   private void reconciliation(RoutingContext rc) {
     Terminal terminal = Terminal.of(rc);
-    String date = rc.queryParams().get("date");
+    String date = Validated.queryString(rc, "date");
     records.totals(terminal.fixmedinsCode(), date).compose(totals -> {
       JsonObject ours = new JsonObject().put("fixmedins_setl_cnt", totals.get("count"))
           .put("medfee_sumamt", totals.get("medfee")).put("fund_pay_sumamt", totals.get("fund"))

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.yibao.gateway.auth.ResidentSession;
+import io.yibao.gateway.http.Validated;
 import io.yibao.gateway.http.Operations;
 import io.yibao.gateway.http.ProblemCode;
 import io.yibao.gateway.http.ProblemException;
@@ -37,8 +38,8 @@ public final class ResidentPaymentEndpoints {
 
   private void list(RoutingContext rc) {
     ResidentSession s = ResidentSession.of(rc);
-    int page = Integer.parseInt(rc.queryParams().get("page") == null ? "1" : rc.queryParams().get("page"));
-    int size = Integer.parseInt(rc.queryParams().get("size") == null ? "20" : rc.queryParams().get("size"));
+    int page = Validated.queryInt(rc, "page", 1);
+    int size = Validated.queryInt(rc, "size", 20);
     records.countOfAccount(s.accountId()).compose(total -> records.idsOfAccount(s.accountId(), (page - 1) * size, size)
         .compose(ids -> records.ofAccount(s.accountId(), ids)).map(all -> {
           JsonArray items = new JsonArray();

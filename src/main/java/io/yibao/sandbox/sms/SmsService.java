@@ -19,8 +19,9 @@ import java.util.HexFormat;
  * POST /sms/messages          {phone, template: LOGIN_OTP|STEP_UP_OTP, params: {code, ttlMinutes?}} → {messageId}
  * GET  /_sandbox/sms?phone=…  {messages: [{messageId, phone, template, text, params, sentAt}]}, newest first
  * </pre>
- * Nothing leaves the machine: texts go to an outbox that tests and the demo read, and in demo mode
- * ({@link SandboxOptions#printSms()}) to the console, which plays the person's phone. Texts are never logged.
+ * Nothing leaves the machine: texts go to an outbox that tests and the demo read. In demo mode
+ * ({@link SandboxOptions#printSms()}) the console announces each text (template, masked number, where to read it)
+ * but never shows it: that console is also the gateway's log stream, and a code must never reach a log.
  */
 public final class SmsService implements SandboxService {
 
@@ -88,8 +89,9 @@ public final class SmsService implements SandboxService {
     String messageId = "SMS" + HexFormat.of().formatHex(id);
     outbox.add(new Outbox.Message(messageId, phone, template, text, params.copy(), OffsetDateTime.now(SHANGHAI)));
     if (print) {
-      // the console is the demo's phone; the number is masked like everywhere else on screen
-      System.out.println("[sandbox sms → " + phone.substring(0, 3) + "****" + phone.substring(7) + "] " + text);
+      // The demo's console is also the gateway's log stream: announce the text, never show it (it holds a code).
+      System.out.println("[sandbox SMS outbox, not a log line] " + template + " text to " + phone.substring(0, 3)
+          + "****" + phone.substring(7) + ": read it at GET /_sandbox/sms?phone=<number> on the sandbox's port");
     }
     SandboxHttp.ok(rc, new JsonObject().put("messageId", messageId));
   }

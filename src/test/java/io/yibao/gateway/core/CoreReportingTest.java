@@ -36,7 +36,7 @@ class CoreReportingTest {
       assertEquals("OPEN", degraded.getJsonObject("checks").getString("core.accounts"));
       assertEquals("UP", degraded.getJsonObject("checks").getString("redis"));
 
-      String metrics = gateway.http().get("/metrics").body();
+      String metrics = gateway.management().get("/metrics").body();
       assertTrue(metrics.contains("resilience4j_circuitbreaker_state{name=\"accounts\",state=\"open\"} 1.0"), metrics
           .lines().filter(l -> l.contains("circuitbreaker_state")).toList().toString());
 

@@ -79,4 +79,43 @@ class ContractTest {
         .collect(Collectors.toCollection(TreeSet::new));
     assertEquals(inCode, inSpec);
   }
+
+  /** Every array a client may send has a maxItems: the validator's work grows with the elements it is given. */
+  @Test
+  void everyArrayInARequestIsBounded() {
+    JsonObject spec = new JsonObject(new JsonObject((java.util.Map<String, Object>) new Yaml().load(
+        new String(Contract.load().text(), StandardCharsets.UTF_8))).encode());
+    JsonObject schemas = spec.getJsonObject("components").getJsonObject("schemas");
+    Set<String> unbounded = new TreeSet<>();
+    JsonObject paths = spec.getJsonObject("paths");
+    for (String path : paths.fieldNames()) {
+      for (String method : paths.getJsonObject(path).fieldNames()) {
+        JsonObject body = BodyShape.bodySchema(spec, path, method);
+        if (body != null) {
+          collectUnbounded(body, schemas, method + " " + path, unbounded, 0);
+        }
+      }
+    }
+    assertEquals(Set.of(), unbounded);
+  }
+
+  private static void collectUnbounded(Object node, JsonObject schemas, String where, Set<String> out, int depth) {
+    if (!(node instanceof JsonObject schema) || depth > 20) {
+      return;
+    }
+    if (schema.getValue("$ref") instanceof String ref) {
+      collectUnbounded(schemas.getJsonObject(ref.substring("#/components/schemas/".length())), schemas, where, out,
+          depth + 1);
+      return;
+    }
+    if ("array".equals(schema.getValue("type")) && !(schema.getValue("maxItems") instanceof Number)) {
+      out.add(where);
+    }
+    for (String key : schema.fieldNames()) {
+      Object value = schema.getValue(key);
+      if (value instanceof JsonObject child) {
+        collectUnbounded(child, schemas, where + "/" + key, out, depth + 1);
+      }
+    }
+  }
 }

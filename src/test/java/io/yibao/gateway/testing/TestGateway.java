@@ -37,6 +37,7 @@ public final class TestGateway implements AutoCloseable {
     env.put(ConfigLoader.envName("http.port"), Integer.toString(port));
     // The sandbox's payment channel notifies this gateway.
     env.put(ConfigLoader.envName("paymentChannel.notifyUrl"), "http://127.0.0.1:" + port + "/callbacks/payments/wechat");
+    env.put(ConfigLoader.envName("management.port"), Integer.toString(freePort()));
     env.put(ConfigLoader.envName("http.instances"), "2");
     env.put(ConfigLoader.envName("http.eventLoops"), "2");
     env.put(ConfigLoader.envName("http.drainSeconds"), "1");
@@ -64,6 +65,11 @@ public final class TestGateway implements AutoCloseable {
     return http;
   }
 
+  /** The management port (metrics), bound to loopback. */
+  public Http management() {
+    return new Http(gateway.managementPort());
+  }
+
   public int port() {
     return gateway.port();
   }
@@ -75,6 +81,7 @@ public final class TestGateway implements AutoCloseable {
   @Override
   public void close() {
     Http.forget(gateway.port());
+    Http.forget(gateway.managementPort());
     try {
       gateway.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
