@@ -30,6 +30,18 @@ public final class TestGateway implements AutoCloseable {
   }
 
   public static TestGateway start(TestRedis redis, Map<String, String> overrides) {
+    return start(redis, overrides, true);
+  }
+
+  /**
+   * A gateway with the shipped per-address budgets: for tests of those budgets, or of traffic that must pass them
+   * as it is (many residents behind one address).
+   */
+  public static TestGateway withShippedLimits(TestRedis redis, Map<String, String> overrides) {
+    return start(redis, overrides, false);
+  }
+
+  private static TestGateway start(TestRedis redis, Map<String, String> overrides, boolean raiseAddressBudgets) {
     Map<String, String> env = new HashMap<>();
     env.put(ConfigLoader.envName("redis.url"), redis.url());
     env.putAll(DemoWiring.coreAt(TestSandbox.shared().baseUrl()));
@@ -40,9 +52,13 @@ public final class TestGateway implements AutoCloseable {
     env.put(ConfigLoader.envName("http.instances"), "2");
     env.put(ConfigLoader.envName("http.eventLoops"), "2");
     env.put(ConfigLoader.envName("http.drainSeconds"), "1");
-    // Tests send many requests from 127.0.0.1; the per-address limit is tested on its own with a low value.
-    env.put(ConfigLoader.envName("rateLimits.perClientAddress.limit"), "1000000");
-    env.put(ConfigLoader.envName("identity.realName.perClientAddress.limit"), "1000000");
+    if (raiseAddressBudgets) {
+      // Every test sends from 127.0.0.1, and many send forged credentials and wrong codes on purpose; the
+      // per-address budgets are tested on their own (CallerLimitsTest, ScaleOutTest, BindingProofTest).
+      env.put(ConfigLoader.envName("rateLimits.failedAuthenticationsPerClientAddress.limit"), "1000000");
+      env.put(ConfigLoader.envName("rateLimits.anonymousPerClientAddress.limit"), "1000000");
+      env.put(ConfigLoader.envName("identity.realName.perClientAddress.limit"), "1000000");
+    }
     overrides.forEach((key, value) -> env.put(ConfigLoader.envName(key), value));
     GatewayConfig config = ConfigLoader.load(List.of("gateway-config/demo.yaml"), null, env);
     try {
