@@ -221,6 +221,25 @@ class CallerLimitsTest {
   }
 
   @Test
+  void theFloodGuardRefusesAnAddressWithoutAskingRedis() {
+    // A ceiling of 3 so that the test reaches it; the Redis budgets are raised (TestGateway.start) and stay clear.
+    try (TestGateway gateway = TestGateway.start(redis, Map.of(PROXY, "127.0.0.1",
+        "rateLimits.floodGuardPerClientAddress.limit", "3",
+        "rateLimits.floodGuardPerClientAddress.windowSeconds", "3600"))) {
+      Http http = gateway.http();
+      for (int i = 0; i < 3; i++) {
+        assertEquals(200, from(http, "198.51.100.90", http.request("/openapi.yaml").GET()).statusCode());
+      }
+      HttpResponse<String> flood = from(http, "198.51.100.90", http.request("/openapi.yaml").GET());
+      assertProblem(flood, 429, "RATE_LIMITED");
+      assertRetryAfter(flood);
+      assertEquals(200, from(http, "198.51.100.91", http.request("/openapi.yaml").GET()).statusCode());
+      assertEquals(200, from(http, "198.51.100.90", http.request("/health/live").GET()).statusCode(),
+          "health checks are never limited");
+    }
+  }
+
+  @Test
   void anAuthenticatedReadIsOneRedisRoundTrip() throws Exception {
     try (TestRedis own = TestRedis.started(); TestGateway gateway = TestGateway.start(own)) {
       Resident r = Resident.signIn(gateway.http(), phone(phoneBase(), 1), "one-trip-phone");

@@ -34,14 +34,14 @@ public final class TestGateway implements AutoCloseable {
   }
 
   /**
-   * A gateway with the shipped per-address budgets: for tests of those budgets, or of traffic that must pass them
-   * as it is (many residents behind one address).
+   * A gateway with the shipped budgets (no test raises them): for tests of those budgets, or of traffic that must
+   * pass them as they are (many residents behind one address).
    */
   public static TestGateway withShippedLimits(TestRedis redis, Map<String, String> overrides) {
     return start(redis, overrides, false);
   }
 
-  private static TestGateway start(TestRedis redis, Map<String, String> overrides, boolean raiseAddressBudgets) {
+  private static TestGateway start(TestRedis redis, Map<String, String> overrides, boolean raiseBudgets) {
     Map<String, String> env = new HashMap<>();
     env.put(ConfigLoader.envName("redis.url"), redis.url());
     env.putAll(DemoWiring.coreAt(TestSandbox.shared().baseUrl()));
@@ -52,11 +52,14 @@ public final class TestGateway implements AutoCloseable {
     env.put(ConfigLoader.envName("http.instances"), "2");
     env.put(ConfigLoader.envName("http.eventLoops"), "2");
     env.put(ConfigLoader.envName("http.drainSeconds"), "1");
-    if (raiseAddressBudgets) {
-      // Every test sends from 127.0.0.1, and many send forged credentials and wrong codes on purpose; the
-      // per-address budgets are tested on their own (CallerLimitsTest, ScaleOutTest, BindingProofTest).
-      env.put(ConfigLoader.envName("rateLimits.failedAuthenticationsPerClientAddress.limit"), "1000000");
-      env.put(ConfigLoader.envName("rateLimits.anonymousPerClientAddress.limit"), "1000000");
+    if (raiseBudgets) {
+      // Every test sends from 127.0.0.1, many send forged credentials and wrong codes on purpose, and some drive a
+      // pharmacy's day through one terminal or one resident's session in seconds; the budgets are tested on their
+      // own (CallerLimitsTest, ScaleOutTest, BindingProofTest).
+      for (String budget : List.of("failedAuthenticationsPerClientAddress", "anonymousPerClientAddress",
+          "perTerminal", "perPharmacy", "perAccount", "perSession", "perPaymentChannel")) {
+        env.put(ConfigLoader.envName("rateLimits." + budget + ".limit"), "1000000");
+      }
       env.put(ConfigLoader.envName("identity.realName.perClientAddress.limit"), "1000000");
     }
     overrides.forEach((key, value) -> env.put(ConfigLoader.envName(key), value));
