@@ -309,7 +309,7 @@ public final class IdentityEndpoints {
   private void requestStepUpCode(RoutingContext rc) {
     ResidentSession s = ResidentSession.of(rc);
     s.boundPerson().compose(psnNo -> registryPhone(psnNo)
-            .compose(phone -> codes.sendStepUp(s.accountId(), psnNo, phone, clientAddress.of(rc.request())).map(phone)))
+            .compose(phone -> codes.sendStepUp(s.accountId(), psnNo, phone).map(phone)))
         .onComplete(r -> Responses.reply(rc, 202, r.map(phone -> new JsonObject().put("sent", true)
             .put("expiresInSeconds", config.otpTtlSeconds()).put("sentTo", Masking.mobile(phone)))));
   }

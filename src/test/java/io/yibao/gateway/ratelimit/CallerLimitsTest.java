@@ -221,6 +221,24 @@ class CallerLimitsTest {
   }
 
   @Test
+  void aStepUpCodeSpendsTheResidentsBudgetsNotTheAddresss() {
+    // The address may ask for one sign-in code an hour, so that the test reaches that budget at once.
+    try (TestRedis own = TestRedis.started();
+         TestGateway gateway = TestGateway.start(own, Map.of("identity.otp.perClientAddress.limit", "1",
+             "identity.otp.perClientAddress.windowSeconds", "3600"))) {
+      io.yibao.sandbox.registry.Registry registry = io.yibao.gateway.testing.TestSandbox.shared().world().registry();
+      io.yibao.sandbox.registry.Person person = registry.psnNos().stream().map(registry::person)
+          .filter(p -> p.mobile() != null && "ACTIVE".equals(p.status()))
+          .skip(ThreadLocalRandom.current().nextInt(50, 500)).findFirst().orElseThrow();
+      int base = phoneBase();
+      Resident r = Resident.signIn(gateway.http(), phone(base, 1), "step-up-phone").bind(person);
+      assertProblem(Resident.requestCode(gateway.http(), phone(base, 2)), 429, "RATE_LIMITED");
+      HttpResponse<String> stepUpCode = r.post("/api/v1/auth/step-up/otp");
+      assertEquals(202, stepUpCode.statusCode(), stepUpCode.body());
+    }
+  }
+
+  @Test
   void theFloodGuardRefusesAnAddressWithoutAskingRedis() {
     // A ceiling of 3 so that the test reaches it; the Redis budgets are raised (TestGateway.start) and stay clear.
     try (TestGateway gateway = TestGateway.start(redis, Map.of(PROXY, "127.0.0.1",
