@@ -47,11 +47,16 @@ trap stop_demo EXIT
 start_demo() {
   LOG="$HERE/target/demo-$(date +%Y%m%d-%H%M%S).log"
   echo "== starting the demo (log: $LOG)"
-  # rateLimits.perClientAddress.limit, identity.otp.perClientAddress and identity.realName.perClientAddress are
-  # capped at 1 000 000 by the config validation; all virtual users come from 127.0.0.1, so those budgets are
-  # raised to the maximum.
+  # Budgets are capped at 1 000 000 by the config validation. All virtual users come from 127.0.0.1, so the
+  # per-address budgets (anonymous operations, failed authentication, the in-process flood guard, sign-in codes,
+  # real-name checks) are raised to the maximum; so are the per-terminal and per-pharmacy ones, since the demo's
+  # two terminals carry a whole rush.
   YB_SANDBOX_POPULATION=${YB_SANDBOX_POPULATION:-200000} \
-  YB_RATE_LIMITS_PER_CLIENT_ADDRESS_LIMIT=${YB_RATE_LIMITS_PER_CLIENT_ADDRESS_LIMIT:-1000000} \
+  YB_RATE_LIMITS_ANONYMOUS_PER_CLIENT_ADDRESS_LIMIT=${YB_RATE_LIMITS_ANONYMOUS_PER_CLIENT_ADDRESS_LIMIT:-1000000} \
+  YB_RATE_LIMITS_FAILED_AUTHENTICATIONS_PER_CLIENT_ADDRESS_LIMIT=${YB_RATE_LIMITS_FAILED_AUTHENTICATIONS_PER_CLIENT_ADDRESS_LIMIT:-1000000} \
+  YB_RATE_LIMITS_FLOOD_GUARD_PER_CLIENT_ADDRESS_LIMIT=${YB_RATE_LIMITS_FLOOD_GUARD_PER_CLIENT_ADDRESS_LIMIT:-1000000} \
+  YB_RATE_LIMITS_PER_TERMINAL_LIMIT=${YB_RATE_LIMITS_PER_TERMINAL_LIMIT:-1000000} \
+  YB_RATE_LIMITS_PER_PHARMACY_LIMIT=${YB_RATE_LIMITS_PER_PHARMACY_LIMIT:-1000000} \
   YB_IDENTITY_OTP_PER_PHONE_LIMIT=${YB_IDENTITY_OTP_PER_PHONE_LIMIT:-1000} \
   YB_IDENTITY_OTP_PER_PHONE_DAILY_LIMIT=${YB_IDENTITY_OTP_PER_PHONE_DAILY_LIMIT:-1000} \
   YB_IDENTITY_OTP_PER_CLIENT_ADDRESS_LIMIT=${YB_IDENTITY_OTP_PER_CLIENT_ADDRESS_LIMIT:-1000000} \

@@ -1,7 +1,11 @@
--- The per-request session check: one round trip that confirms the session lives, slides its idle timeout and
--- returns what the request needs, including the account's profile (same hash tag as the session).
--- KEYS[1] session key, KEYS[2] the account's profile key; ARGV[1] now ms, ARGV[2] idle ms
--- Returns nil when the session is gone or past its absolute lifetime, else
+-- The per-request session check: one round trip that confirms the session lives, spends the resident's budgets
+-- (per account, all its sessions together, and per session: buckets_take, token-bucket.lua), slides the idle
+-- timeout and returns what the request needs, including the account's profile. Every key has the account's tag.
+-- KEYS[1] session key, KEYS[2] the account's profile key, KEYS[3] the account's bucket, KEYS[4] the session's bucket
+-- ARGV[1] now ms, ARGV[2] idle ms, ARGV[3] account limit, ARGV[4] its window ms, ARGV[5] session limit,
+-- ARGV[6] its window ms
+-- Returns nil when the session is gone or past its absolute lifetime; {'RATE_LIMITED', retry-after ms} when over a
+-- budget (nothing spent, nothing slid); else
 -- {account, step-up-until ms, device, phone, created ms, psn (or false), bound ms (or false)}
 local s = redis.call('HMGET', KEYS[1], 'acct', 'abs', 'su', 'dev')
 if not s[1] then
@@ -10,6 +14,11 @@ end
 if tonumber(s[2]) <= tonumber(ARGV[1]) then
   redis.call('DEL', KEYS[1])
   return nil
+end
+local allowed, retry = buckets_take({{KEYS[3], tonumber(ARGV[3]), tonumber(ARGV[4]), false},
+  {KEYS[4], tonumber(ARGV[5]), tonumber(ARGV[6]), false}}, bucket_now())
+if allowed == 0 then
+  return {'RATE_LIMITED', retry}
 end
 redis.call('HSET', KEYS[1], 'ls', ARGV[1])
 redis.call('PEXPIRE', KEYS[1], math.min(tonumber(ARGV[2]), tonumber(s[2]) - tonumber(ARGV[1])))

@@ -40,10 +40,10 @@ public final class Gateway {
   /** Read-only things every verticle instance uses; built once. */
   /**
    * What every verticle instance shares. {@code residentTokens}: one per gateway, so its bounded memory of verified
-   * tokens is bounded per process, not per event loop.
+   * tokens is bounded per process, not per event loop. {@code floodGuard}: the per-address ceiling of this process.
    */
   record Shared(PrometheusMeterRegistry registry, Contract contract, ApiDocs docs, CoreGuards coreGuards,
-                AccessTokens residentTokens) {
+                AccessTokens residentTokens, io.yibao.gateway.ratelimit.FloodGuard floodGuard) {
   }
 
   private final Vertx vertx;
@@ -69,7 +69,9 @@ public final class Gateway {
     PrometheusMeterRegistry registry = newRegistry();
     Contract contract = Contract.load();
     Shared shared = new Shared(registry, contract, ApiDocs.load(contract), new CoreGuards(config.core(), registry),
-        new AccessTokens(config.security().residentTokenKeys(), "resident", config.identity().accessTokenSeconds()));
+        new AccessTokens(config.security().residentTokenKeys(), "resident", config.identity().accessTokenSeconds()),
+        new io.yibao.gateway.ratelimit.FloodGuard(new io.yibao.gateway.http.ClientAddress(config.http().trustedProxies()),
+            config.rateLimits().floodGuardPerClientAddress()));
     int eventLoops = config.http().eventLoops() > 0 ? config.http().eventLoops()
         : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     int instances = config.http().instances() > 0 ? config.http().instances() : eventLoops;

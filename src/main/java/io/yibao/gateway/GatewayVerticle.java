@@ -78,8 +78,9 @@ final class GatewayVerticle extends VerticleBase {
     core = new CoreClients(vertx, shared.coreGuards());
     RateLimiter limiter = new RateLimiter(redis);
     ClientAddress clientAddress = new ClientAddress(config.http().trustedProxies());
+    ClientAddressLimit addressLimit = new ClientAddressLimit(limiter, clientAddress, config.rateLimits());
     Pseudonyms pseudonyms = new Pseudonyms(config.security().pepper());
-    Sessions sessions = new Sessions(redis, config.identity());
+    Sessions sessions = new Sessions(redis, config.identity(), config.rateLimits());
     AccessTokens residentTokens = shared.residentTokens();
     InsuranceCodes insuranceCodes = new InsuranceCodes(redis, config.insuranceCode(), pseudonyms);
     SettlementRecords settlementRecords = new SettlementRecords(redis, config.pharmacy());
@@ -92,7 +93,7 @@ final class GatewayVerticle extends VerticleBase {
     Operations operations = operations(collectionOutbox);
     new IdentityEndpoints(config.identity(),
         new OneTimeCodes(redis, limiter, core.client("sms"), pseudonyms, config.identity()),
-        residentAccounts, sessions, residentTokens, faceTokens, limiter, clientAddress,
+        residentAccounts, sessions, residentTokens, faceTokens, limiter, clientAddress, addressLimit,
         new StaleCopies(redis, config.identity().staleCopyHours()), core, pseudonyms)
         .register(operations);
 
@@ -112,15 +113,18 @@ final class GatewayVerticle extends VerticleBase {
         core.client("accounts"), channel);
     new ContributionEndpoints(config.contributions(), contributionOrders, idempotency, channel, recording, core,
         config.redis().commandTimeoutMillis(), config.core().get("accounts").timeoutMillis()).register(operations);
-    new PaymentCallbacks(new WechatPayNotifications(config.paymentChannel()), contributionOrders, recording)
-        .register(operations);
+    new PaymentCallbacks(new WechatPayNotifications(config.paymentChannel()), contributionOrders, recording,
+        limiter, config.rateLimits().perPaymentChannel(), addressLimit).register(operations);
     Terminals terminals = new Terminals(redis, config.security().terminalSecretKey());
 
     return registerDemoTerminals(terminals).compose(registered -> shared.contract().open(vertx)).compose(contract -> {
+      // Who is limited where: the process's flood guard for everyone (memory), the per-address budget only for
+      // anonymous operations; residents in the session check, terminals in the nonce step, channels per channel.
       Router router = GatewayRouter.create(vertx, contract, operations, settings(), List.of(
-              new ClientAddressLimit(limiter, clientAddress, config.rateLimits().perClientAddress())),
-          Map.of("residentBearer", new ResidentAuthHandler(residentTokens, sessions),
-              "terminalSignature", new TerminalAuthHandler(terminals, config.pharmacy().signatureSkewSeconds())));
+              shared.floodGuard(), addressLimit.anonymousGuard(contract)),
+          Map.of("residentBearer", new ResidentAuthHandler(residentTokens, sessions, addressLimit),
+              "terminalSignature", new TerminalAuthHandler(terminals, config.pharmacy().signatureSkewSeconds(),
+                  config.rateLimits().perTerminal(), config.rateLimits().perPharmacy(), addressLimit)));
       recovery.start(vertx);
       recording.start();
       server = HttpEdge.install(vertx.createHttpServer(HttpEdge.options()

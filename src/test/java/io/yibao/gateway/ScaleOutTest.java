@@ -19,8 +19,8 @@ class ScaleOutTest {
 
   @Test
   void rateLimitBudgetIsSharedAcrossInstances() {
-    Map<String, String> lowLimit = Map.of("rateLimits.perClientAddress.limit", "5",
-        "rateLimits.perClientAddress.windowSeconds", "60");
+    Map<String, String> lowLimit = Map.of("rateLimits.anonymousPerClientAddress.limit", "5",
+        "rateLimits.anonymousPerClientAddress.windowSeconds", "60");
     try (TestRedis redis = TestRedis.started();
          TestGateway a = TestGateway.start(redis, lowLimit);
          TestGateway b = TestGateway.start(redis, lowLimit)) {

@@ -116,6 +116,28 @@ public final class AccessTokens {
     return fresh;
   }
 
+  /**
+   * Whether a token that {@link #verify} refused is one of ours that merely expired (signature, key and audience
+   * good): apps send those every day before refreshing, so they are not failed authentication.
+   */
+  public boolean expired(String token) {
+    Verified known = verified.getIfPresent(token);
+    if (known != null) {
+      return true;
+    }
+    if (!canonical(token)) {
+      return false;
+    }
+    try {
+      parser.parseSignedClaims(token);
+      return false;
+    } catch (io.jsonwebtoken.ExpiredJwtException e) {
+      return true;
+    } catch (JwtException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   private static final java.util.regex.Pattern SHAPE =
       java.util.regex.Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{43}");
   private static final java.util.Base64.Decoder DECODER = java.util.Base64.getUrlDecoder();

@@ -4,6 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
 import io.yibao.gateway.config.GatewayConfig;
+import io.yibao.gateway.config.GatewayConfig.Limit;
+import io.yibao.gateway.ratelimit.RateLimiter;
 import io.yibao.gateway.redis.RedisKeys;
 import io.yibao.gateway.redis.RedisScript;
 import io.yibao.gateway.redis.RedisStore;
@@ -37,7 +39,7 @@ public final class Sessions {
   public enum Rotation { ROTATED, UNKNOWN, REUSED }
 
   private static final RedisScript CREATE = RedisScript.load("session-create.lua");
-  private static final RedisScript TOUCH = RedisScript.load("session-touch.lua");
+  private static final RedisScript TOUCH = RateLimiter.script("session-touch.lua");
   private static final RedisScript REFRESH = RedisScript.load("session-refresh.lua");
   private static final RedisScript LIST = RedisScript.load("session-list.lua");
   private static final RedisScript REVOKE = RedisScript.load("session-revoke.lua");
@@ -45,10 +47,15 @@ public final class Sessions {
 
   private final RedisStore redis;
   private final GatewayConfig.Identity config;
+  private final Limit perAccount;
+  private final Limit perSession;
 
-  public Sessions(RedisStore redis, GatewayConfig.Identity config) {
+  /** {@code limits}: the resident budgets spent by every {@link #touch} ({@code rateLimits.perAccount, .perSession}). */
+  public Sessions(RedisStore redis, GatewayConfig.Identity config, GatewayConfig.RateLimits limits) {
     this.redis = redis;
     this.config = config;
+    this.perAccount = limits.perAccount();
+    this.perSession = limits.perSession();
   }
 
   static String tag(String accountId) {
@@ -61,6 +68,16 @@ public final class Sessions {
 
   static String sessionKey(String accountId, String sid) {
     return sessionPrefix(accountId) + sid;
+  }
+
+  /** The budget of all the account's sessions together: {@code yb:{acct:<account>}:rl:account}. */
+  static String accountBucketKey(String accountId) {
+    return RateLimiter.key(tag(accountId), "account");
+  }
+
+  /** The budget of one session: {@code yb:{acct:<account>}:rl:session:<sid>}. */
+  static String sessionBucketKey(String accountId, String sid) {
+    return RateLimiter.key(tag(accountId), "session:" + sid);
   }
 
   static String indexKey(String accountId) {
@@ -131,12 +148,22 @@ public final class Sessions {
   }
 
   /**
-   * The per-request check: null when the session has ended. Slides the idle timeout, and brings the account's
-   * profile along in the same round trip.
+   * The per-request check, one round trip: null when the session has ended; fails with 429 RATE_LIMITED (and
+   * Retry-After) when the account or the session is over its budget, wherever the request comes from. Spends the
+   * budgets, slides the idle timeout, and brings the account's profile along.
    */
   public Future<ResidentSession> touch(String accountId, String sid) {
-    return TOUCH.run(redis, List.of(sessionKey(accountId, sid), AccountProfile.key(accountId)),
-            List.of(Long.toString(System.currentTimeMillis()), Long.toString(idleMillis())))
+    return TOUCH.run(redis, List.of(sessionKey(accountId, sid), AccountProfile.key(accountId),
+                accountBucketKey(accountId), sessionBucketKey(accountId, sid)),
+            List.of(Long.toString(System.currentTimeMillis()), Long.toString(idleMillis()),
+                Integer.toString(perAccount.limit()), Long.toString(perAccount.windowSeconds() * 1000L),
+                Integer.toString(perSession.limit()), Long.toString(perSession.windowSeconds() * 1000L)))
+        .compose(r -> {
+          if (r != null && r.size() == 2) {
+            return Future.failedFuture(RateLimiter.limited(r.get(1).toLong()));
+          }
+          return Future.succeededFuture(r);
+        })
         .map(r -> {
           if (r == null) {
             return null;

@@ -46,7 +46,22 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
     }
   }
 
-  public record RateLimits(Limit perClientAddress) {
+  /**
+   * Who is limited where (README "Rate limits"): signed-in residents per account and per session (in the session
+   * check), terminals per terminal and per pharmacy (in the nonce step), payment channels per channel (after the
+   * signature); client addresses only for anonymous operations and failed authentication; and an in-process
+   * flood guard per address and gateway instance.
+   */
+  public record RateLimits(Limit perAccount, Limit perSession, Limit perTerminal, Limit perPharmacy,
+                           Limit perPaymentChannel, Limit anonymousPerClientAddress,
+                           Limit failedAuthenticationsPerClientAddress, Limit floodGuardPerClientAddress) {
+    static RateLimits read(ConfigReader r) {
+      return new RateLimits(Limit.read(r, "rateLimits.perAccount"), Limit.read(r, "rateLimits.perSession"),
+          Limit.read(r, "rateLimits.perTerminal"), Limit.read(r, "rateLimits.perPharmacy"),
+          Limit.read(r, "rateLimits.perPaymentChannel"), Limit.read(r, "rateLimits.anonymousPerClientAddress"),
+          Limit.read(r, "rateLimits.failedAuthenticationsPerClientAddress"),
+          Limit.read(r, "rateLimits.floodGuardPerClientAddress"));
+    }
   }
 
   /** HS256 keys by key id ({@code kid}); tokens are signed with {@code currentKid}, verified with any listed key. */
@@ -163,7 +178,7 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
         r.intIn("redis.maxWaiting", 1, 100_000),
         r.intIn("redis.connectTimeoutMillis", 50, 60_000),
         r.intIn("redis.commandTimeoutMillis", 10, 60_000));
-    RateLimits rateLimits = new RateLimits(Limit.read(r, "rateLimits.perClientAddress"));
+    RateLimits rateLimits = RateLimits.read(r);
     Security security = new Security(tokenKeys(r, "security.residentTokenKeys", mode),
         secret(r, "security.pepper", mode, 32),
         aesKey(r, "security.terminalSecretKey", mode),

@@ -3,7 +3,10 @@ package io.yibao.gateway.contribution;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import io.yibao.gateway.http.Operations;
+import io.yibao.gateway.config.GatewayConfig.Limit;
 import io.yibao.gateway.http.RequestIds;
+import io.yibao.gateway.ratelimit.ClientAddressLimit;
+import io.yibao.gateway.ratelimit.RateLimiter;
 import io.yibao.gateway.payment.NotifyRejected;
 import io.yibao.gateway.payment.WechatPayAck;
 import io.yibao.gateway.payment.WechatPayNotifications;
@@ -22,16 +25,30 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 public final class PaymentCallbacks {
 
   private static final Logger LOG = LoggerFactory.getLogger(PaymentCallbacks.class);
+  static final String CHANNEL_POLICY = "payment-channel";
+  /** The one channel there is (WeChat Pay APIv3); a second channel would be its own subject. */
+  static final String CHANNEL = "wechat";
 
   private final WechatPayNotifications notifications;
   private final ContributionOrders orders;
   private final ContributionRecording recording;
+  private final RateLimiter limiter;
+  private final Limit perChannel;
+  private final ClientAddressLimit addressLimit;
 
+  /**
+   * @param perChannel   {@code rateLimits.perPaymentChannel}, spent once a notify's signature verifies
+   * @param addressLimit a notify that fails verification (except a stale one) is failed authentication
+   */
   public PaymentCallbacks(WechatPayNotifications notifications, ContributionOrders orders,
-                          ContributionRecording recording) {
+                          ContributionRecording recording, RateLimiter limiter, Limit perChannel,
+                          ClientAddressLimit addressLimit) {
     this.notifications = notifications;
     this.orders = orders;
     this.recording = recording;
+    this.limiter = limiter;
+    this.perChannel = perChannel;
+    this.addressLimit = addressLimit;
   }
 
   public void register(Operations operations) {
@@ -44,10 +61,27 @@ public final class PaymentCallbacks {
       paid = notifications.verify(rc.request().headers(), rc.body().buffer());
     } catch (NotifyRejected e) {
       LOG.warn("payment notify rejected", kv("reason", e.reason().name()), kv("traceId", RequestIds.traceId(rc)));
-      WechatPayAck.rejected(rc.response(), e);
+      if (e.reason() == NotifyRejected.Reason.STALE) {
+        // A genuine notify can be stale (a clock step); the channel sends it again.
+        WechatPayAck.rejected(rc.response(), e);
+        return;
+      }
+      addressLimit.failedAuthentication(rc.request(),
+          new io.yibao.gateway.http.ProblemException(io.yibao.gateway.http.ProblemCode.UNAUTHENTICATED, null)).onComplete(r -> {
+        if (ClientAddressLimit.isLimited(r.cause())) {
+          rc.fail(r.cause());
+        } else {
+          WechatPayAck.rejected(rc.response(), e);
+        }
+      });
       return;
     }
-    apply(paid).onComplete(r -> {
+    // Not limited by address (the channel sends from a few addresses): per channel, once it proved to be one.
+    limiter.require(CHANNEL_POLICY, CHANNEL, perChannel).compose(x -> apply(paid)).onComplete(r -> {
+      if (r.failed() && ClientAddressLimit.isLimited(r.cause())) {
+        rc.fail(r.cause());
+        return;
+      }
       if (r.succeeded() && r.result()) {
         WechatPayAck.success(rc.response());
       } else if (r.succeeded()) {

@@ -21,6 +21,7 @@ import io.yibao.gateway.http.ProblemCode;
 import io.yibao.gateway.http.ProblemException;
 import io.yibao.gateway.http.Responses;
 import io.yibao.gateway.privacy.Masking;
+import io.yibao.gateway.ratelimit.ClientAddressLimit;
 import io.yibao.gateway.ratelimit.RateLimiter;
 import io.yibao.gateway.redis.RedisKeys;
 
@@ -45,6 +46,7 @@ public final class IdentityEndpoints {
   private final FaceTokens faceTokens;
   private final RateLimiter limiter;
   private final ClientAddress clientAddress;
+  private final ClientAddressLimit addressLimit;
   private final StaleCopies staleCopies;
   private final CoreClient registry;
   private final CoreClient personalAccounts;
@@ -53,8 +55,9 @@ public final class IdentityEndpoints {
 
   public IdentityEndpoints(GatewayConfig.Identity config, OneTimeCodes codes, ResidentAccounts accounts,
                            Sessions sessions, AccessTokens tokens, FaceTokens faceTokens, RateLimiter limiter,
-                           ClientAddress clientAddress, StaleCopies staleCopies, CoreClients core,
-                           io.yibao.gateway.privacy.Pseudonyms pseudonyms) {
+                           ClientAddress clientAddress, ClientAddressLimit addressLimit, StaleCopies staleCopies,
+                           CoreClients core, io.yibao.gateway.privacy.Pseudonyms pseudonyms) {
+    this.addressLimit = addressLimit;
     this.config = config;
     this.codes = codes;
     this.accounts = accounts;
@@ -109,9 +112,11 @@ public final class IdentityEndpoints {
         .compose(x -> codes.checkLogin(phone, body.getString("otp")))
         .compose(check -> {
           if (check != OneTimeCodes.Check.OK) {
+            // A wrong code is failed authentication for the address too (many phones tried from one address).
             return limiter.acquire("login-failed", subject, config.failedLoginsPerPhone())
-                .compose(d -> Future.failedFuture(new ProblemException(ProblemCode.OTP_INVALID,
-                    check == OneTimeCodes.Check.WRONG ? "Wrong code" : "Request a new code", "otp", Map.of())));
+                .compose(d -> addressLimit.failedAuthentication(rc.request(), new ProblemException(
+                    ProblemCode.OTP_INVALID, check == OneTimeCodes.Check.WRONG ? "Wrong code" : "Request a new code",
+                    "otp", Map.of())));
           }
           return accounts.forPhone(phone);
         })
@@ -132,17 +137,20 @@ public final class IdentityEndpoints {
   private void refresh(RoutingContext rc) {
     RefreshToken presented = RefreshToken.parse(rc.body().asJsonObject().getString("refreshToken"));
     if (presented == null) {
-      rc.fail(new ProblemException(ProblemCode.REFRESH_TOKEN_INVALID, null, "refreshToken", Map.of()));
+      addressLimit.failedAuthentication(rc.request(),
+              new ProblemException(ProblemCode.REFRESH_TOKEN_INVALID, null, "refreshToken", Map.of()))
+          .onComplete(r -> rc.fail(r.cause()));
       return;
     }
     String newSecret = Secrets.randomId(32);
     sessions.rotate(presented, newSecret).compose(rotation -> switch (rotation) {
       case ROTATED -> Future.succeededFuture(tokenAnswer(presented.accountId(), presented.sessionId(),
           presented.accountId() + "." + presented.sessionId() + "." + newSecret));
-      case REUSED -> Future.<JsonObject>failedFuture(new ProblemException(ProblemCode.REFRESH_TOKEN_INVALID,
+      case REUSED -> addressLimit.<JsonObject>failedAuthentication(rc.request(), new ProblemException(
+          ProblemCode.REFRESH_TOKEN_INVALID,
           "This refresh token was already used; the session has been ended for safety", "refreshToken", Map.of()));
-      case UNKNOWN -> Future.<JsonObject>failedFuture(new ProblemException(ProblemCode.REFRESH_TOKEN_INVALID,
-          null, "refreshToken", Map.of()));
+      case UNKNOWN -> addressLimit.<JsonObject>failedAuthentication(rc.request(), new ProblemException(
+          ProblemCode.REFRESH_TOKEN_INVALID, null, "refreshToken", Map.of()));
     }).onComplete(r -> Responses.reply(rc, 200, r));
   }
 
@@ -301,7 +309,7 @@ public final class IdentityEndpoints {
   private void requestStepUpCode(RoutingContext rc) {
     ResidentSession s = ResidentSession.of(rc);
     s.boundPerson().compose(psnNo -> registryPhone(psnNo)
-            .compose(phone -> codes.sendStepUp(s.accountId(), psnNo, phone, clientAddress.of(rc.request())).map(phone)))
+            .compose(phone -> codes.sendStepUp(s.accountId(), psnNo, phone).map(phone)))
         .onComplete(r -> Responses.reply(rc, 202, r.map(phone -> new JsonObject().put("sent", true)
             .put("expiresInSeconds", config.otpTtlSeconds()).put("sentTo", Masking.mobile(phone)))));
   }

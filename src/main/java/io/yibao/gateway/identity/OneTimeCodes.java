@@ -79,15 +79,19 @@ public final class OneTimeCodes {
 
   /**
    * Like {@link #sendLogin}, for a step-up of the account holding {@code psnNo}: the code goes to
-   * {@code registryPhone}, the phone the registry holds for that person.
+   * {@code registryPhone}, the phone the registry holds for that person. A signed-in resident is limited as
+   * themselves (the phone's budgets, and their account's request budget), not by the address they share.
    */
-  public Future<Void> sendStepUp(String accountId, String psnNo, String registryPhone, String clientAddress) {
-    return send(Purpose.STEP_UP, stepUpKey(accountId), accountId + "|" + psnNo, registryPhone, clientAddress);
+  public Future<Void> sendStepUp(String accountId, String psnNo, String registryPhone) {
+    return send(Purpose.STEP_UP, stepUpKey(accountId), accountId + "|" + psnNo, registryPhone, null);
   }
 
+  /** {@code clientAddress} null: no per-address budget (the caller is signed in). */
   private Future<Void> send(Purpose purpose, String key, String owner, String phone, String clientAddress) {
     String subject = pseudonyms.phone(phone);
-    return limiter.require("otp-address", clientAddress, config.otpPerClientAddress())
+    Future<Void> address = clientAddress == null ? Future.succeededFuture()
+        : limiter.require("otp-address", clientAddress, config.otpPerClientAddress());
+    return address
         .compose(x -> limiter.require("otp-phone", subject, config.otpPerPhone()))
         .compose(x -> limiter.require("otp-phone-day", subject, config.otpPerPhoneDaily()))
         .compose(x -> {

@@ -7,7 +7,10 @@ import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.APIKeyHandler;
 import io.yibao.gateway.http.ProblemCode;
+import io.yibao.gateway.config.GatewayConfig.Limit;
 import io.yibao.gateway.http.ProblemException;
+import io.yibao.gateway.ratelimit.ClientAddressLimit;
+import io.yibao.gateway.ratelimit.RateLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +33,14 @@ import java.util.regex.Pattern;
  *   <li>the terminal is registered ({@link Terminals#lookup}: memory, else one Redis read) and the signature
  *   verifies, compared in constant time. An unknown terminal and a wrong signature get the same answer, so a
  *   caller cannot probe for terminal ids; only a correctly signed request learns that its terminal is disabled;</li>
- *   <li>only then the nonce is claimed ({@code SET NX PX}, kept 2 x skew, the whole time the timestamp could be
- *   accepted), so unsigned garbage cannot burn a terminal's nonces. A nonce seen before is a replay.</li>
+ *   <li>only then the nonce step ({@link Terminals#claimNonce}, one script): a nonce seen before is a replay;
+ *   else one request is spent from the terminal's and the pharmacy's budgets ({@code rateLimits.perTerminal},
+ *   {@code .perPharmacy}: 429 RATE_LIMITED with Retry-After over either) and the nonce is kept 2 x skew, the whole
+ *   time the timestamp could be accepted. So unsigned garbage cannot burn a terminal's nonces or budget, and a
+ *   pharmacy chain's counters behind one head-office address are limited each as itself.</li>
  * </ol>
+ * Malformed headers, an unknown terminal and a wrong signature are failed authentication: they spend from the
+ * client address's budget for that ({@link ClientAddressLimit#failedAuthentication}), 429 once it is empty.
  * The body has been read by the router's root body handler before this runs.
  */
 public final class TerminalAuthHandler implements APIKeyHandler {
@@ -52,17 +60,26 @@ public final class TerminalAuthHandler implements APIKeyHandler {
   private final Terminals terminals;
   private final long skewSeconds;
   private final long nonceTtlMillis;
+  private final Limit perTerminal;
+  private final Limit perPharmacy;
+  private final ClientAddressLimit addressLimit;
 
   /**
    * @param signatureSkewSeconds {@code pharmacy.signatureSkewSeconds}: how far X-Timestamp may be from the clock
+   * @param perTerminal          {@code rateLimits.perTerminal}
+   * @param perPharmacy          {@code rateLimits.perPharmacy}: all terminals of one fixmedins_code together
    */
-  public TerminalAuthHandler(Terminals terminals, int signatureSkewSeconds) {
+  public TerminalAuthHandler(Terminals terminals, int signatureSkewSeconds, Limit perTerminal, Limit perPharmacy,
+                             ClientAddressLimit addressLimit) {
     if (signatureSkewSeconds <= 0) {
       throw new IllegalArgumentException("signatureSkewSeconds must be positive");
     }
     this.terminals = terminals;
     this.skewSeconds = signatureSkewSeconds;
     this.nonceTtlMillis = 2L * signatureSkewSeconds * 1000L;
+    this.perTerminal = perTerminal;
+    this.perPharmacy = perPharmacy;
+    this.addressLimit = addressLimit;
   }
 
   @Override
@@ -75,7 +92,7 @@ public final class TerminalAuthHandler implements APIKeyHandler {
     if (!Terminals.validTerminalId(terminalId) || timestamp == null || !TIMESTAMP.matcher(timestamp).matches()
         || nonce == null || !NONCE.matcher(nonce).matches()
         || signature == null || !SIGNATURE.matcher(signature).matches()) {
-      refuse(rc, MISSING, "malformed", null);
+      failed(rc, refusal(MISSING, "malformed", null));
       return;
     }
     long now = System.currentTimeMillis() / 1000;
@@ -90,19 +107,21 @@ public final class TerminalAuthHandler implements APIKeyHandler {
     terminals.lookup(terminalId)
         .compose(registered -> {
           if (registered == null || registered.key() == null) {
-            return Future.failedFuture(refusal(BAD_SIGNATURE, "unknown", terminalId));
+            return addressLimit.failedAuthentication(request, refusal(BAD_SIGNATURE, "unknown", terminalId));
           }
           byte[] expected = TerminalSignature.mac(registered.key(), stringToSign);
           if (!MessageDigest.isEqual(expected, presented)) {
-            return Future.failedFuture(refusal(BAD_SIGNATURE, "signature", terminalId));
+            return addressLimit.failedAuthentication(request, refusal(BAD_SIGNATURE, "signature", terminalId));
           }
           if (registered.disabled()) {
             return Future.failedFuture(refusal(DISABLED, "disabled", terminalId));
           }
-          return terminals.claimNonce(terminalId, nonce, nonceTtlMillis)
-              .compose(fresh -> fresh
-                  ? Future.succeededFuture(registered.terminal())
-                  : Future.failedFuture(refusal(REPLAYED, "replay", terminalId)));
+          return terminals.claimNonce(registered.terminal(), nonce, nonceTtlMillis, perTerminal, perPharmacy)
+              .compose(claim -> switch (claim.outcome()) {
+                case FRESH -> Future.succeededFuture(registered.terminal());
+                case REPLAY -> Future.failedFuture(refusal(REPLAYED, "replay", terminalId));
+                case RATE_LIMITED -> Future.failedFuture(RateLimiter.limited(claim.retryAfterMillis()));
+              });
         })
         .onComplete(r -> {
           if (r.succeeded()) {
@@ -122,6 +141,10 @@ public final class TerminalAuthHandler implements APIKeyHandler {
 
   private static void refuse(RoutingContext rc, String detail, String reason, String terminalId) {
     rc.fail(refusal(detail, reason, terminalId));
+  }
+
+  private void failed(RoutingContext rc, ProblemException refusal) {
+    addressLimit.failedAuthentication(rc.request(), refusal).onComplete(r -> rc.fail(r.cause()));
   }
 
   private static ProblemException refusal(String detail, String reason, String terminalId) {

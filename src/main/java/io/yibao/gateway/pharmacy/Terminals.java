@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
+import io.yibao.gateway.config.GatewayConfig.Limit;
 import io.yibao.gateway.redis.RedisKeys;
 import io.yibao.gateway.redis.RedisScript;
 import io.yibao.gateway.redis.RedisStore;
@@ -29,11 +30,14 @@ import java.util.regex.Pattern;
  *   yb:{term:&lt;terminalId&gt;}:terminal:record        hash: fixmedins, secretEnc, createdAt (epoch ms), disabled (0|1)
  *                                                  PERMANENT (no TTL): a terminal stays registered until an operator
  *                                                  disables it; disabled records stay as the audit trail.
- *   yb:{term:&lt;terminalId&gt;}:terminal:nonce:&lt;nonce&gt;   "1", TTL 2 x pharmacy.signatureSkewSeconds (SET NX PX):
+ *   yb:{pharm:&lt;fixmedins&gt;}:terminal:nonce:&lt;terminalId&gt;:&lt;nonce&gt;   "1", TTL 2 x pharmacy.signatureSkewSeconds:
  *                                                  a nonce the terminal already used
+ *   yb:{pharm:&lt;fixmedins&gt;}:rl:terminal:&lt;terminalId&gt;   the terminal's budget (rateLimits.perTerminal)
+ *   yb:{pharm:&lt;fixmedins&gt;}:rl:pharmacy                the pharmacy's budget, all its terminals (rateLimits.perPharmacy)
  * </pre>
  * {@code secretEnc} is AES-256-GCM under {@code security.terminalSecretKey} ({@link TerminalSecretCipher}), so a
- * Redis dump reveals no secret. Both keys share the terminal's hash tag.
+ * Redis dump reveals no secret. The nonce and the budgets share the pharmacy's hash tag, so recording a nonce and
+ * spending both budgets are one script ({@link #claimNonce}).
  *
  * <h2>Caching</h2>
  * Verifying a signature needs the plain secret, and Redis cannot decrypt AES-GCM nor compute HMAC-SHA256 in Lua,
@@ -62,6 +66,7 @@ public final class Terminals {
   private static final Logger LOG = LoggerFactory.getLogger(Terminals.class);
   private static final RedisScript REGISTER = RedisScript.load("terminal-register.lua");
   private static final RedisScript DISABLE = RedisScript.load("terminal-disable.lua");
+  private static final RedisScript NONCE = io.yibao.gateway.ratelimit.RateLimiter.script("terminal-nonce.lua");
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** A terminal id that is registered to a terminal that is not disabled; disable it first to register again. */
@@ -104,8 +109,12 @@ public final class Terminals {
     return RedisKeys.key(tag(terminalId), "terminal", "record");
   }
 
-  static String nonceKey(String terminalId, String nonce) {
-    return RedisKeys.key(tag(terminalId), "terminal", "nonce:" + nonce);
+  static String nonceKey(Terminal terminal, String nonce) {
+    return RedisKeys.key(pharmacyTag(terminal), "terminal", "nonce:" + terminal.terminalId() + ":" + nonce);
+  }
+
+  private static String pharmacyTag(Terminal terminal) {
+    return "pharm:" + terminal.fixmedinsCode();
   }
 
   private static String tag(String terminalId) {
@@ -198,9 +207,27 @@ public final class Terminals {
         });
   }
 
-  /** Claims a nonce of the terminal for {@code ttlMillis}: false when it was used before (a replay). */
-  Future<Boolean> claimNonce(String terminalId, String nonce, long ttlMillis) {
-    return redis.send(Command.SET, nonceKey(terminalId, nonce), "1", "NX", "PX", ttlMillis).map(r -> r != null);
+  /** What became of a correctly signed request's nonce. */
+  enum NonceClaim { FRESH, REPLAY, RATE_LIMITED }
+
+  /** A nonce claim and, when limited, how long until the budgets allow one more. */
+  record Claimed(NonceClaim outcome, long retryAfterMillis) {
+  }
+
+  /**
+   * The nonce step, one round trip: a nonce used before is a REPLAY (nothing spent); else one request is spent
+   * from the terminal's and its pharmacy's budgets and the nonce is recorded for {@code ttlMillis}, or, over
+   * either budget, RATE_LIMITED (the nonce stays unused).
+   */
+  Future<Claimed> claimNonce(Terminal terminal, String nonce, long ttlMillis, Limit perTerminal, Limit perPharmacy) {
+    String tag = pharmacyTag(terminal);
+    return NONCE.run(redis, List.of(nonceKey(terminal, nonce),
+                io.yibao.gateway.ratelimit.RateLimiter.key(tag, "terminal:" + terminal.terminalId()),
+                io.yibao.gateway.ratelimit.RateLimiter.key(tag, "pharmacy")),
+            List.of(Long.toString(ttlMillis), Integer.toString(perTerminal.limit()),
+                Long.toString(perTerminal.windowSeconds() * 1000L), Integer.toString(perPharmacy.limit()),
+                Long.toString(perPharmacy.windowSeconds() * 1000L)))
+        .map(r -> new Claimed(NonceClaim.valueOf(r.get(0).toString()), r.get(1).toLong()));
   }
 
   private Registered parse(String terminalId, Response r) {

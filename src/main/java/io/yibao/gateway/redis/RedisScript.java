@@ -35,11 +35,27 @@ public final class RedisScript {
 
   /** Loads {@code name} from the classpath folder {@code redis-scripts/}. */
   public static RedisScript load(String name) {
+    return new RedisScript(source(name));
+  }
+
+  /**
+   * One script made of several files of {@code redis-scripts/}, in order: shared Lua functions (a library such as
+   * {@code token-bucket.lua}) followed by the script that calls them. Redis sees one script, one round trip.
+   */
+  public static RedisScript joined(String... names) {
+    StringBuilder joined = new StringBuilder();
+    for (String name : names) {
+      joined.append(source(name)).append('\n');
+    }
+    return new RedisScript(joined.toString());
+  }
+
+  private static String source(String name) {
     try (InputStream in = RedisScript.class.getClassLoader().getResourceAsStream("redis-scripts/" + name)) {
       if (in == null) {
         throw new IllegalStateException("missing script " + name);
       }
-      return new RedisScript(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -10,6 +10,8 @@ import java.time.ZoneOffset;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -59,6 +61,22 @@ class AccessTokensTest {
     // A fresh instance (nothing remembered) agrees: the remembered path is no more lenient than jjwt's.
     AccessTokens other = new AccessTokens(KEYS, "resident", 900, clock);
     assertNull(other.verify(token));
+  }
+
+  @Test
+  void anExpiredTokenOfOursIsToldApartFromAForgedOne() {
+    // Apps send expired tokens every day before refreshing: not failed authentication for their address.
+    MovableClock clock = new MovableClock();
+    AccessTokens tokens = new AccessTokens(KEYS, "resident", 900, clock);
+    String token = tokens.issue("A123", "S456");
+    String tampered = token.substring(0, token.length() - 2) + (token.endsWith("AA") ? "BA" : "AA");
+    assertFalse(tokens.expired(token), "a live token is not expired");
+    clock.now = clock.now.plus(Duration.ofSeconds(900 + 10));
+    assertNull(tokens.verify(token));
+    assertTrue(tokens.expired(token), "remembered and expired");
+    assertTrue(new AccessTokens(KEYS, "resident", 900, clock).expired(token), "expired, verified afresh");
+    assertFalse(tokens.expired(tampered), "a forged one is not merely expired");
+    assertFalse(tokens.expired("garbage"));
   }
 
   @Test

@@ -25,7 +25,10 @@ class ConfigTest {
     assertEquals(GatewayConfig.Mode.DEMO, c.mode());
     assertEquals(8080, c.http().port());
     assertEquals(65536, c.http().bodyLimitBytes());
-    assertEquals(600, c.rateLimits().perClientAddress().limit());
+    assertEquals(600, c.rateLimits().perAccount().limit());
+    assertEquals(6000, c.rateLimits().anonymousPerClientAddress().limit());
+    assertEquals(50, c.rateLimits().failedAuthenticationsPerClientAddress().limit());
+    assertEquals(2000, c.identity().otpPerClientAddress().limit(), "sized for carrier-grade NAT");
   }
 
   @Test
@@ -43,8 +46,8 @@ class ConfigTest {
   @Test
   void envNamesFollowTheDocumentedMapping() {
     assertEquals("YB_HTTP_PORT", ConfigLoader.envName("http.port"));
-    assertEquals("YB_RATE_LIMITS_PER_CLIENT_ADDRESS_WINDOW_SECONDS",
-        ConfigLoader.envName("rateLimits.perClientAddress.windowSeconds"));
+    assertEquals("YB_RATE_LIMITS_ANONYMOUS_PER_CLIENT_ADDRESS_WINDOW_SECONDS",
+        ConfigLoader.envName("rateLimits.anonymousPerClientAddress.windowSeconds"));
   }
 
   @Test

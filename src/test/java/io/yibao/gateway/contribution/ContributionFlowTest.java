@@ -169,6 +169,11 @@ class ContributionFlowTest {
 
   /** A notify signed with the sandbox's DEMO-ONLY platform key (or not), for an order and amount of our choosing. */
   static HttpResponse<String> notify(String orderId, long amountFen, long timestamp, boolean signProperly) throws Exception {
+    return notify(gateway.http(), orderId, amountFen, timestamp, signProperly);
+  }
+
+  static HttpResponse<String> notify(io.yibao.gateway.testing.Http http, String orderId, long amountFen, long timestamp,
+                                     boolean signProperly) throws Exception {
     JsonObject transaction = new JsonObject().put("mchid", "1900000001").put("appid", "wx-demo-app")
         .put("out_trade_no", orderId).put("transaction_id", "42" + System.nanoTime()).put("trade_type", "JSAPI")
         .put("trade_state", "SUCCESS").put("success_time", "2026-11-22T10:00:00+08:00")
@@ -191,7 +196,7 @@ class ContributionFlowTest {
     if (!signProperly) {
       signature = signature.substring(0, 10) + (signature.charAt(10) == 'A' ? 'B' : 'A') + signature.substring(11);
     }
-    return gateway.http().send(gateway.http().request("/callbacks/payments/wechat")
+    return http.send(http.request("/callbacks/payments/wechat")
         .header("Content-Type", "application/json")
         .header("Wechatpay-Timestamp", Long.toString(timestamp)).header("Wechatpay-Nonce", headerNonce)
         .header("Wechatpay-Signature", signature).header("Wechatpay-Serial", "16D53225310CB032267BBA74CE360755190E6D3E")

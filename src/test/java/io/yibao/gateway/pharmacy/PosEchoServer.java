@@ -63,7 +63,7 @@ final class PosEchoServer implements AutoCloseable {
     try {
       HttpServer server = contract.open(vertx).compose(c -> {
         Router router = GatewayRouter.create(vertx, c, ops, new GatewayRouter.Settings(false, List.of(), 5000, 65536),
-            List.of(), Map.of("terminalSignature", new TerminalAuthHandler(terminals, SKEW_SECONDS)));
+            List.of(), Map.of("terminalSignature", echoHandler(terminals, redis)));
         return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1");
       }).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
       return new PosEchoServer(vertx, redis, terminals, server);
@@ -71,6 +71,18 @@ final class PosEchoServer implements AutoCloseable {
       vertx.close();
       throw new IllegalStateException("test server did not start", e);
     }
+  }
+
+  /**
+   * Budgets out of the way: these tests send every kind of forged and correctly signed request from 127.0.0.1
+   * (the budgets themselves are tested through the gateway in CallerLimitsTest).
+   */
+  static TerminalAuthHandler echoHandler(Terminals terminals, RedisStore redis) {
+    GatewayConfig.Limit high = new GatewayConfig.Limit(1_000_000, 60);
+    GatewayConfig.RateLimits limits = new GatewayConfig.RateLimits(high, high, high, high, high, high, high, high);
+    return new TerminalAuthHandler(terminals, SKEW_SECONDS, high, high,
+        new io.yibao.gateway.ratelimit.ClientAddressLimit(new io.yibao.gateway.ratelimit.RateLimiter(redis),
+            new io.yibao.gateway.http.ClientAddress(List.of()), limits));
   }
 
   /** Sends {@code method pathWithQuery} with the given headers and body (null: none). */

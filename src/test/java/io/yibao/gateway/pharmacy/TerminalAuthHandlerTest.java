@@ -170,7 +170,7 @@ class TerminalAuthHandlerTest {
         TerminalSignature.headers(a[0], a[1], "POST", PATH, now(), nonce, BODY), BODY).statusCode());
     assertEquals(200, server.send("POST", PATH,
         TerminalSignature.headers(b[0], b[1], "POST", PATH, now(), nonce, BODY), BODY).statusCode());
-    long pttl = PosEchoServer.await(server.redis.send(Command.PTTL, Terminals.nonceKey(a[0], nonce))).toLong();
+    long pttl = PosEchoServer.await(server.redis.send(Command.PTTL, Terminals.nonceKey(new Terminal(a[0], PHARMACY), nonce))).toLong();
     assertTrue(pttl > 590_000 && pttl <= 600_000, "nonce kept 2 x 300 s, PTTL " + pttl);
   }
 

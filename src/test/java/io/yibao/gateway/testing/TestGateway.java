@@ -30,6 +30,18 @@ public final class TestGateway implements AutoCloseable {
   }
 
   public static TestGateway start(TestRedis redis, Map<String, String> overrides) {
+    return start(redis, overrides, true);
+  }
+
+  /**
+   * A gateway with the shipped budgets (no test raises them): for tests of those budgets, or of traffic that must
+   * pass them as they are (many residents behind one address).
+   */
+  public static TestGateway withShippedLimits(TestRedis redis, Map<String, String> overrides) {
+    return start(redis, overrides, false);
+  }
+
+  private static TestGateway start(TestRedis redis, Map<String, String> overrides, boolean raiseBudgets) {
     Map<String, String> env = new HashMap<>();
     env.put(ConfigLoader.envName("redis.url"), redis.url());
     env.putAll(DemoWiring.coreAt(TestSandbox.shared().baseUrl()));
@@ -41,9 +53,16 @@ public final class TestGateway implements AutoCloseable {
     env.put(ConfigLoader.envName("http.instances"), "2");
     env.put(ConfigLoader.envName("http.eventLoops"), "2");
     env.put(ConfigLoader.envName("http.drainSeconds"), "1");
-    // Tests send many requests from 127.0.0.1; the per-address limit is tested on its own with a low value.
-    env.put(ConfigLoader.envName("rateLimits.perClientAddress.limit"), "1000000");
-    env.put(ConfigLoader.envName("identity.realName.perClientAddress.limit"), "1000000");
+    if (raiseBudgets) {
+      // Every test sends from 127.0.0.1, many send forged credentials and wrong codes on purpose, and some drive a
+      // pharmacy's day through one terminal or one resident's session in seconds; the budgets are tested on their
+      // own (CallerLimitsTest, ScaleOutTest, BindingProofTest).
+      for (String budget : List.of("failedAuthenticationsPerClientAddress", "anonymousPerClientAddress",
+          "perTerminal", "perPharmacy", "perAccount", "perSession", "perPaymentChannel")) {
+        env.put(ConfigLoader.envName("rateLimits." + budget + ".limit"), "1000000");
+      }
+      env.put(ConfigLoader.envName("identity.realName.perClientAddress.limit"), "1000000");
+    }
     overrides.forEach((key, value) -> env.put(ConfigLoader.envName(key), value));
     GatewayConfig config = ConfigLoader.load(List.of("gateway-config/demo.yaml"), null, env);
     try {
