@@ -15,9 +15,10 @@ import java.util.Map;
  * {@code resident}, expiry, known {@code kid}), then checks the session in Redis in one round trip, which also
  * spends the resident's budgets (per account and per session, {@link Sessions#touch}): a signed-in resident is
  * limited as themselves, never by the address they share. A session ended on any instance fails here on the next
- * request. A missing, garbled or forged token is failed authentication and spends from the address's budget for
- * that ({@link ClientAddressLimit#failedAuthentication}); an expired token of ours or an ended session does not. Implements Vert.x's JWTAuthHandler only because the
- * OpenAPI router binds bearer schemes to that type; scopes are not used.
+ * request. A garbled or forged token is failed authentication and spends from the address's budget for that
+ * ({@link ClientAddressLimit#failedAuthentication}); no token at all, an expired token of ours or an ended session
+ * does not. Implements Vert.x's JWTAuthHandler only because the OpenAPI router binds bearer schemes to that type;
+ * scopes are not used.
  */
 public final class ResidentAuthHandler implements JWTAuthHandler {
 
@@ -35,7 +36,9 @@ public final class ResidentAuthHandler implements JWTAuthHandler {
   public void handle(RoutingContext rc) {
     String header = rc.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      failed(rc, unauthenticated("Send Authorization: Bearer <access token>"));
+      // No credential presented, nothing guessed (a signed-out app, a stale page): not a failed authentication,
+      // so thousands of such phones behind one NAT address never lock that address's sign-ins.
+      rc.fail(unauthenticated("Send Authorization: Bearer <access token>"));
       return;
     }
     String presented = header.substring(7).trim();
