@@ -33,16 +33,26 @@ public final class RedisScript {
     }
   }
 
-  /** Loads {@code name} from the classpath folder {@code redis-scripts/}. */
-  public static RedisScript load(String name) {
-    try (InputStream in = RedisScript.class.getClassLoader().getResourceAsStream("redis-scripts/" + name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing script " + name);
+  /**
+   * Loads {@code names} from the classpath folder {@code redis-scripts/}, joined in order into one script: a library
+   * (functions, e.g. {@code msgid-lib.lua}) goes in front of the scripts that call it, so one step is written once.
+   */
+  public static RedisScript load(String... names) {
+    StringBuilder source = new StringBuilder();
+    for (String name : names) {
+      try (InputStream in = RedisScript.class.getClassLoader().getResourceAsStream("redis-scripts/" + name)) {
+        if (in == null) {
+          throw new IllegalStateException("missing script " + name);
+        }
+        source.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        if (source.charAt(source.length() - 1) != '\n') {
+          source.append('\n');
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
-      return new RedisScript(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
+    return new RedisScript(source.toString());
   }
 
   public Future<Response> run(RedisStore redis, List<String> keys, List<String> args) {
