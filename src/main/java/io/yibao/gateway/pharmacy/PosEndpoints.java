@@ -72,10 +72,22 @@ public final class PosEndpoints {
     codes.consume(code).compose(consumed -> switch (consumed.scan()) {
       case USED -> Future.<JsonObject>failedFuture(new ProblemException(ProblemCode.CODE_USED, null));
       case EXPIRED -> Future.<JsonObject>failedFuture(new ProblemException(ProblemCode.CODE_EXPIRED, null));
-      case CONSUMED -> sessionAlive(consumed.live())
-          .compose(alive -> alive ? person(consumed.live().psnNo())
-              : Future.failedFuture(new ProblemException(ProblemCode.CODE_EXPIRED, "The resident signed out")))
-          .compose(person -> openVisit(terminal, consumed.live(), person));
+      // The session is checked beside the visit's write (not before the registry is asked): it costs no round trip
+      // of its own, and a signed-out resident's code still gets CODE_EXPIRED, its visit discarded unseen.
+      case CONSUMED -> person(consumed.live().psnNo()).compose(p -> {
+        Future<Boolean> alive = sessionAlive(consumed.live());
+        Future<JsonObject> opened = openVisit(terminal, consumed.live(), p);
+        return Future.join(alive, opened).transform(both -> {
+          if (alive.succeeded() && alive.result()) {
+            return opened;
+          }
+          Future<Void> discarded = opened.succeeded()
+              ? visits.discard(terminal.fixmedinsCode(), opened.result().getString("visitToken"))
+              : Future.succeededFuture();
+          return discarded.transform(x -> alive.failed() ? Future.failedFuture(alive.cause())
+              : Future.failedFuture(new ProblemException(ProblemCode.CODE_EXPIRED, "The resident signed out")));
+        });
+      });
     }).onComplete(r -> Responses.reply(rc, 200, r));
   }
 

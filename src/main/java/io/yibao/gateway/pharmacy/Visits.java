@@ -60,6 +60,11 @@ public final class Visits {
     return redis.send(Command.HGETALL, key(fixmedinsCode, token)).map(SettlementRecords::fields);
   }
 
+  /** Removes a visit whose token was never handed out; a failure only leaves it to expire. */
+  public Future<Void> discard(String fixmedinsCode, String token) {
+    return redis.send(Command.DEL, key(fixmedinsCode, token)).<Void>mapEmpty().otherwiseEmpty();
+  }
+
   /** Unties the visit from a settlement that never reached the core, if it is still tied to that one. */
   public Future<Void> releaseSettlement(String fixmedinsCode, String token, String settlementId) {
     return RELEASE.run(redis, List.of(key(fixmedinsCode, token)), List.of("stl", settlementId)).mapEmpty();

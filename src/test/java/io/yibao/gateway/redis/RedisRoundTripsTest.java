@@ -65,7 +65,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <b>After</b> (this branch): the settle waits 6 times, 4 of them its own (the issue's "at most 4"; the address
  * limit and the nonce are the authentication's, which issue 12 folds into one): claim ‖ recovery queue ‖ visit read;
  * open (visit checked, record created with its message id and counted, visit tied: one script under the pharmacy's
- * hash tag) ‖ resident's index; 2102; outcome; queue removal ‖ idempotency store. 11 commands.
+ * hash tag) ‖ resident's index; 2102; outcome; queue removal ‖ idempotency store. 11 commands. The resolve waits 4
+ * times (the session check goes beside the visit's write, after the registry, instead of before it); the code issue
+ * 5 (the bound person's own code is not read for its activation first: recording it checks that in the same step).
+ * The contribution order is not changed here.
  * <p>
  * {@code /api/v1/me} is asserted as it is on this branch (3); the session-check change of issue 12 makes it 1.
  */
@@ -77,8 +80,8 @@ class RedisRoundTripsTest {
   static {
     //                                                      waits, commands
     BUDGET.put("GET /api/v1/me",                    new int[] {3, 3});
-    BUDGET.put("POST /api/v1/insurance-code",       new int[] {6, 6});
-    BUDGET.put("POST /pos/v1/codes/resolve",        new int[] {5, 5});
+    BUDGET.put("POST /api/v1/insurance-code",       new int[] {5, 5});
+    BUDGET.put("POST /pos/v1/codes/resolve",        new int[] {4, 5});
     BUDGET.put("POST /pos/v1/settlements",          new int[] {6, 11});
     BUDGET.put("POST /api/v1/contributions/orders", new int[] {8, 9});
   }

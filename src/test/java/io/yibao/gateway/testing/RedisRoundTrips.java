@@ -25,9 +25,10 @@ import java.util.function.BiConsumer;
  * request received on that port carries it in its (duplicated) context, and every Redis command sent from that
  * context is counted: background work (recovery, outbox) runs on other contexts and is not.
  * <p>
- * A <b>wait</b> (a round trip in the latency sense) is counted each time the request goes from no Redis command
- * in flight to one: commands issued together, before the first answers, are one wait; a command issued only after
- * the previous one answered is another.
+ * A <b>wait</b> (a round trip in the latency sense) is counted each time the request goes from nothing in flight to
+ * a Redis command in flight: commands issued together, before the first answers, are one wait; a command issued
+ * only after the previous one answered is another; a command issued while the request waits on a core system
+ * anyway (an HTTP call it made) costs no wait of its own.
  */
 public final class RedisRoundTrips implements VertxServiceProvider {
 
@@ -36,6 +37,7 @@ public final class RedisRoundTrips implements VertxServiceProvider {
     private final int port;
     private final List<String> commands = new ArrayList<>();
     private int inFlight;
+    private int coreInFlight;
     private int waits;
 
     private Measurement(int port) {
@@ -56,13 +58,17 @@ public final class RedisRoundTrips implements VertxServiceProvider {
 
     private synchronized void sent(String command) {
       commands.add(command);
-      if (inFlight++ == 0) {
+      if (inFlight++ == 0 && coreInFlight == 0) {
         waits++;
       }
     }
 
     private synchronized void answered() {
       inFlight--;
+    }
+
+    private synchronized void coreCall(int delta) {
+      coreInFlight += delta;
     }
 
     @Override
@@ -109,15 +115,15 @@ public final class RedisRoundTrips implements VertxServiceProvider {
     @Override
     public <R> Object sendRequest(Context context, SpanKind kind, TracingPolicy policy, R request, String operation,
                                   BiConsumer<String, String> headers, TagExtractor<R> tagExtractor) {
-      if (context == null || !request.getClass().getName().startsWith("io.vertx.redis")) {
+      if (context == null || !(((ContextInternal) context).getLocal(KEY) instanceof Measurement measurement)) {
         return null;
       }
-      Object m = ((ContextInternal) context).getLocal(KEY);
-      if (m instanceof Measurement measurement) {
+      if (request.getClass().getName().startsWith("io.vertx.redis")) {
         measurement.sent(String.valueOf(tagExtractor.extract(request).get("db.operation.name")));
         return measurement;
       }
-      return null;
+      measurement.coreCall(1);
+      return new CoreCall(measurement);
     }
 
     @Override
@@ -125,7 +131,13 @@ public final class RedisRoundTrips implements VertxServiceProvider {
                                     TagExtractor<R> tagExtractor) {
       if (payload instanceof Measurement measurement) {
         measurement.answered();
+      } else if (payload instanceof CoreCall call) {
+        call.measurement().coreCall(-1);
       }
     }
+  }
+
+  /** An HTTP call of the measured request (to a core system), while it is in flight. */
+  private record CoreCall(Measurement measurement) {
   }
 }
