@@ -300,8 +300,8 @@ public final class PosEndpoints {
         r.get("confirmBy"));
     return Future.join(opened, indexed).transform(both -> {
       if (opened.failed()) {
-        return records.unindex(v.get("acct"), id).compose(x -> dropQueued(terminal, id))
-            .transform(x -> Future.failedFuture(opened.cause()));
+        // The script may have run all the same (an answer lost): its queue entry stays, for recovery to resolve.
+        return Future.failedFuture(opened.cause());
       }
       SettlementRecords.Opened o = opened.result();
       if (o.outcome() != SettlementRecords.Outcome.OPENED) {
