@@ -159,7 +159,11 @@ public final class CodeEndpoints {
     JsonObject sent = rc.body() == null ? null : rc.body().asJsonObject();
     JsonObject body = sent == null ? new JsonObject() : sent;
     String requested = body.getString("psnNo");
-    activatedPerson(s).compose(self -> {
+    // The bound person's own code needs no read first: recording it (code-current-swap.lua) refuses it in the same
+    // step unless the account activated that person, and the answer is the same 403 CODE_NOT_ACTIVATED.
+    boolean own = requested == null || requested.equals(s.boundPerson().result());
+    Future<String> whose = own ? s.boundPerson() : activatedPerson(s);
+    whose.compose(self -> {
       if (requested == null || requested.equals(self)) {
         return Future.succeededFuture(self);
       }

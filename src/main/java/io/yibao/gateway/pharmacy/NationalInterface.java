@@ -7,9 +7,9 @@ import io.yibao.gateway.core.CoreClient;
 import io.yibao.gateway.redis.RedisKeys;
 import io.yibao.gateway.redis.RedisScript;
 import io.yibao.gateway.redis.RedisStore;
+import io.vertx.redis.client.Response;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -31,8 +31,7 @@ public final class NationalInterface {
   }
 
   static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
-  private static final DateTimeFormatter MSG_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
-  private static final RedisScript NEXT_ID = RedisScript.load("msgid-next.lua");
+  private static final RedisScript NEXT_ID = RedisScript.load("msgid-lib.lua", "msgid-next.lua");
   private static final DateTimeFormatter INF_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
   private final CoreClient settlement;
@@ -55,10 +54,18 @@ public final class NationalInterface {
    * past it, so ids are strictly increasing whatever the clocks of the gateway instances do.
    */
   public Future<String> newMessageId(String fixmedinsCode) {
-    String key = RedisKeys.key("pharm:" + fixmedinsCode, "msgid", "last");
-    return NEXT_ID.run(redis, List.of(key), List.of(Long.toString(clock.instant().getEpochSecond())))
-        .map(r -> fixmedinsCode + Instant.ofEpochSecond(r.get(0).toLong()).atZone(SHANGHAI).format(MSG_TIME)
-            + String.format("%04d", r.get(1).toLong()));
+    return NEXT_ID.run(redis, List.of(messageIdKey(fixmedinsCode)),
+        List.of(Long.toString(nowSeconds()), fixmedinsCode)).map(Response::toString);
+  }
+
+  /** The institution's last message id position (msgid-lib.lua), under the pharmacy's hash tag. */
+  static String messageIdKey(String fixmedinsCode) {
+    return RedisKeys.key("pharm:" + fixmedinsCode, "msgid", "last");
+  }
+
+  /** Now, as message ids count it (epoch seconds of this gateway's clock). */
+  long nowSeconds() {
+    return clock.instant().getEpochSecond();
   }
 
   /**

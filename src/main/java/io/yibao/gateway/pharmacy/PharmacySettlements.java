@@ -75,14 +75,12 @@ public final class PharmacySettlements {
   }
 
   /**
-   * Records a new settlement. One that will be sent (PENDING, its message id in it) is queued for recovery first,
-   * so that once it exists nothing can leave it unresolved; one awaiting the resident is not (nothing is sent).
+   * Queues a settlement that will be sent for recovery, first check after the call's timeout: done before its
+   * record can exist ({@link SettlementRecords#open}), so that once it exists nothing can leave it unresolved. A
+   * queued settlement whose record never came to be is dropped by recovery.
    */
-  public Future<Void> record(Map<String, String> r) {
-    if (!Status.PENDING.name().equals(r.get("status"))) {
-      return records.create(r);
-    }
-    return records.queueRecovery(Ref.of(r), firstCheck()).compose(x -> records.create(r));
+  public Future<Void> queue(Ref ref) {
+    return records.queueRecovery(ref, firstCheck());
   }
 
   /**
@@ -119,9 +117,11 @@ public final class PharmacySettlements {
   }
 
   /**
-   * Writes a known outcome (compare-and-set) and then takes the settlement out of the recovery queue. If the write
-   * fails the settlement stays queued and the caller sees it as it was (recovery will write the outcome); if
-   * another resolver moved it first, the caller sees it as that one left it, and the queue is that one's.
+   * Writes a known outcome (compare-and-set) and then takes the settlement out of the recovery queue, without
+   * waiting for that: the caller's next step (storing the answer) goes out beside it. If the write fails the
+   * settlement stays queued and the caller sees it as it was (recovery will write the outcome); if another resolver
+   * moved it first, the caller sees it as that one left it, and the queue is that one's. A queue entry that could
+   * not be taken out only costs recovery a look at a resolved record.
    */
   private Future<Map<String, String>> conclude(Map<String, String> r, Status from, Status to, String how,
                                                String... fields) {
@@ -129,12 +129,9 @@ public final class PharmacySettlements {
       if (!move.moved()) {
         return Future.succeededFuture(move.record() == null ? r : move.record());
       }
-      return records.recovered(Ref.of(r)).transform(removed -> {
-        if (removed.failed()) {
-          LOG.warn("settlement outcome written, queue entry left for recovery", kv("settlement", r.get("id")));
-        }
-        return Future.succeededFuture(move.record());
-      });
+      records.recovered(Ref.of(r)).onFailure(removed ->
+          LOG.warn("settlement outcome written, queue entry left for recovery", kv("settlement", r.get("id"))));
+      return Future.succeededFuture(move.record());
     }, failure -> {
       LOG.warn("settlement outcome not written, recovery will write it", kv("settlement", r.get("id")),
           kv("outcome", to.name()), kv("how", how), kv("reason", failure.toString()));

@@ -24,6 +24,7 @@ import io.yibao.gateway.redis.RedisStore;
 import java.time.LocalDate;
 import java.time.Period;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -72,10 +73,22 @@ public final class PosEndpoints {
     codes.consume(code).compose(consumed -> switch (consumed.scan()) {
       case USED -> Future.<JsonObject>failedFuture(new ProblemException(ProblemCode.CODE_USED, null));
       case EXPIRED -> Future.<JsonObject>failedFuture(new ProblemException(ProblemCode.CODE_EXPIRED, null));
-      case CONSUMED -> sessionAlive(consumed.live())
-          .compose(alive -> alive ? person(consumed.live().psnNo())
-              : Future.failedFuture(new ProblemException(ProblemCode.CODE_EXPIRED, "The resident signed out")))
-          .compose(person -> openVisit(terminal, consumed.live(), person));
+      // The session is checked beside the visit's write (not before the registry is asked): it costs no round trip
+      // of its own, and a signed-out resident's code still gets CODE_EXPIRED, its visit discarded unseen.
+      case CONSUMED -> person(consumed.live().psnNo()).compose(p -> {
+        Future<Boolean> alive = sessionAlive(consumed.live());
+        Future<JsonObject> opened = openVisit(terminal, consumed.live(), p);
+        return Future.join(alive, opened).transform(both -> {
+          if (alive.succeeded() && alive.result()) {
+            return opened;
+          }
+          Future<Void> discarded = opened.succeeded()
+              ? visits.discard(terminal.fixmedinsCode(), opened.result().getString("visitToken"))
+              : Future.succeededFuture();
+          return discarded.transform(x -> alive.failed() ? Future.failedFuture(alive.cause())
+              : Future.failedFuture(new ProblemException(ProblemCode.CODE_EXPIRED, "The resident signed out")));
+        });
+      });
     }).onComplete(r -> Responses.reply(rc, 200, r));
   }
 
@@ -127,7 +140,7 @@ public final class PosEndpoints {
 
   /** The visit, which must be this terminal's and unexpired. */
   private Future<Map<String, String>> visit(Terminal terminal, String token) {
-    return visits.get(token).compose(v -> {
+    return visits.get(terminal.fixmedinsCode(), token).compose(v -> {
       if (v == null) {
         return Future.failedFuture(visitGone());
       }
@@ -206,12 +219,31 @@ public final class PosEndpoints {
     return r;
   }
 
-  /** Settles once per Idempotency-Key: the first answer is replayed to every retry. */
+  /**
+   * Settles once per Idempotency-Key: the first answer is replayed to every retry. A purchase that will be sent is
+   * queued for recovery beside the idempotency claim, and the visit is read beside it too (a read, and a queue entry
+   * whose record never comes to be is dropped by recovery): the claim, the intent and what the record needs cost one
+   * round trip.
+   */
   private void settle(RoutingContext rc) {
     Terminal terminal = Terminal.of(rc);
     JsonObject body = rc.body().asJsonObject();
     Idempotency.Attempt attempt = Idempotency.Attempt.of(rc, "pos:" + terminal.terminalId());
-    idempotency.once(attempt, () -> settleOnce(terminal, body, attemptDigest(attempt), true)).onComplete(r -> {
+    String id = io.yibao.gateway.auth.Secrets.randomId(16);
+    String token = body.getString("visitToken");
+    SettlementRecords.Ref ref = new SettlementRecords.Ref(terminal.fixmedinsCode(), id);
+    boolean sent = !needsConfirmation(body);
+    Future<Void> queued = sent ? settlements.queue(ref) : Future.succeededFuture();
+    Future<Map<String, String>> visit = visits.get(terminal.fixmedinsCode(), token);
+    boolean[] ran = {false};
+    idempotency.once(attempt, () -> {
+      ran[0] = true;
+      return Future.all(queued, visit).compose(x -> settleOnce(terminal, body, attemptDigest(attempt), id, visit.result(),
+          true));
+    }).onComplete(r -> {
+      if (!ran[0] && sent) {
+        records.recovered(ref); // nothing was opened under this id: drop its queue entry now rather than later
+      }
       if (r.failed()) {
         Responses.fail(rc, r.cause());
       } else {
@@ -220,71 +252,123 @@ public final class PosEndpoints {
     });
   }
 
+  private boolean needsConfirmation(JsonObject body) {
+    return total(body.getJsonArray("items")) > config.confirmationThresholdFen();
+  }
+
   /** Names the request a settlement was made for, so that its retry can find it even when its answer was lost. */
   static String attemptDigest(Idempotency.Attempt attempt) {
     return RedisKeys.digest(attempt.scope() + "\n" + attempt.key() + "\n" + attempt.fingerprint());
   }
 
   /**
-   * One settlement for a visit, in this order: the visit is read; the settlement is queued for recovery and
-   * recorded (PENDING with its message id, or awaiting the resident); only then is the visit tied to it; then 2102.
-   * So a refused write before the tie leaves the visit usable, and after it the retry with the same
-   * Idempotency-Key finds the settlement through the visit (even when the first answer was never stored).
+   * One settlement for a visit {@code v} (as read beside the claim; null when gone), queued already when it will be
+   * sent. Opened in one step: the visit checked, the record created with its message id, the visit tied to it
+   * (settlement-open.lua); the resident's index written beside that (another slot). Only then is 2102 sent. An index
+   * that could not be written unties the visit again and fails the record as never sent, so the 503 leaves the visit
+   * usable. After the tie, the retry with the same Idempotency-Key finds the settlement through the visit (even when
+   * the first answer was never stored).
    */
-  private Future<Idempotency.Answer> settleOnce(Terminal terminal, JsonObject body, String attempt, boolean mayFree) {
-    String id = io.yibao.gateway.auth.Secrets.randomId(16);
+  private Future<Idempotency.Answer> settleOnce(Terminal terminal, JsonObject body, String attempt, String id,
+                                                Map<String, String> v, boolean mayFree) {
     String token = body.getString("visitToken");
-    boolean needsConfirmation = total(body.getJsonArray("items")) > config.confirmationThresholdFen();
-    // A purchase that goes straight to the core needs a message id: fetch it beside the visit, not after (an id
-    // left unused when the visit is refused is only a gap in the sequence).
-    Future<String> msgid = needsConfirmation ? Future.succeededFuture(null)
-        : settlements.national().newMessageId(terminal.fixmedinsCode());
-    return Future.all(visit(terminal, token), msgid).compose(both -> {
-      Map<String, String> v = both.resultAt(0);
-      if (v.get("stl") != null) {
-        return taken(terminal, v.get("stl"), attempt).compose(found -> found != null ? Future.succeededFuture(found)
-            // This request's own settlement that never reached the core, whose visit could not be freed then
-            : mayFree ? visits.releaseSettlement(token, v.get("stl")).compose(x -> settleOnce(terminal, body, attempt, false))
-            : Future.failedFuture(visitTaken(v.get("stl"))));
+    if (v == null) {
+      return dropQueued(terminal, id).compose(x -> Future.failedFuture(visitGone()));
+    }
+    if (!terminal.terminalId().equals(v.get("term"))) {
+      return dropQueued(terminal, id).compose(x -> Future.failedFuture(anotherTerminalsVisit()));
+    }
+    if (v.get("stl") != null) {
+      return dropQueued(terminal, id).compose(x -> alreadyTaken(terminal, body, attempt, v.get("stl"), mayFree));
+    }
+    boolean needsConfirmation = needsConfirmation(body);
+    Map<String, String> r = purchase(v, body, id);
+    r.put("idem", attempt);
+    if (needsConfirmation) {
+      r.put("status", Status.AWAITING_CONFIRMATION.name());
+      r.put("confirmBy", Long.toString(System.currentTimeMillis() + config.confirmationSeconds() * 1000L));
+    } else {
+      r.put("status", Status.PENDING.name());
+    }
+    Map<String, String> own = new HashMap<>(r);
+    for (String fromVisit : List.of("term", "fix", "psn", "acct", "insutype", "admdvs", "cert")) {
+      own.remove(fromVisit);
+    }
+    own.put("fix", terminal.fixmedinsCode());
+    Future<SettlementRecords.Opened> opened = records.open(token, terminal.terminalId(), own,
+        needsConfirmation ? null : settlements.national().nowSeconds());
+    Future<Void> indexed = records.index(v.get("acct"), id, terminal.fixmedinsCode(), r.get("createdAt"),
+        r.get("confirmBy"));
+    return Future.join(opened, indexed).transform(both -> {
+      if (opened.failed()) {
+        // The script may have run all the same (an answer lost): its queue entry stays, for recovery to resolve.
+        return Future.failedFuture(opened.cause());
       }
-      Map<String, String> r = purchase(v, body, id);
-      r.put("idem", attempt);
-      if (needsConfirmation) {
-        r.put("status", Status.AWAITING_CONFIRMATION.name());
-        r.put("confirmBy", Long.toString(System.currentTimeMillis() + config.confirmationSeconds() * 1000L));
-      } else {
-        r.put("status", Status.PENDING.name());
-        r.put("msgid", both.resultAt(1));
+      SettlementRecords.Opened o = opened.result();
+      if (o.outcome() != SettlementRecords.Outcome.OPENED) {
+        Future<Void> undone = records.unindex(v.get("acct"), id).compose(x -> dropQueued(terminal, id));
+        return switch (o.outcome()) {
+          case TAKEN -> undone.compose(x -> alreadyTaken(terminal, body, attempt, o.existingSettlement(), mayFree));
+          case OTHER_TERMINAL -> undone.compose(x -> Future.failedFuture(anotherTerminalsVisit()));
+          default -> undone.compose(x -> Future.failedFuture(visitGone()));
+        };
       }
-      // Queued and recorded (the message id stored) before the core hears of it: whatever happens next can be
-      // resolved and reversed by name.
-      return settlements.record(r).compose(x -> visits.claimForSettlement(token, terminal.terminalId(), id))
-          .compose(claim -> switch (claim.outcome()) {
-            case CLAIMED -> needsConfirmation ? Future.succeededFuture(answerOf(r)) : sendClaimed(token, r);
-            case TAKEN -> abandon(r).compose(x -> taken(terminal, claim.existingSettlement(), attempt))
-                .compose(found -> found != null ? Future.succeededFuture(found)
-                    : Future.failedFuture(visitTaken(claim.existingSettlement())));
-            case OTHER_TERMINAL -> abandon(r).compose(x -> Future.failedFuture(anotherTerminalsVisit()));
-            case GONE -> abandon(r).compose(x -> Future.failedFuture(visitGone()));
-          });
+      Map<String, String> record = o.record();
+      if (indexed.failed()) {
+        return notSent(terminal, token, record).transform(x -> Future.failedFuture(indexed.cause()));
+      }
+      return needsConfirmation ? Future.succeededFuture(answerOf(record)) : sendClaimed(terminal, token, record);
     });
   }
 
-  private Future<Idempotency.Answer> sendClaimed(String token, Map<String, String> r) {
+  /** The visit has settlement {@code existing}: this request's own (answered as it stands), or another's. */
+  private Future<Idempotency.Answer> alreadyTaken(Terminal terminal, JsonObject body, String attempt, String existing,
+                                                  boolean mayFree) {
+    return taken(terminal, existing, attempt).compose(found -> found != null ? Future.succeededFuture(found)
+        // This request's own settlement that never reached the core, whose visit could not be freed then
+        : mayFree ? visits.releaseSettlement(terminal.fixmedinsCode(), body.getString("visitToken"), existing)
+            .compose(x -> retry(terminal, body, attempt))
+        : Future.failedFuture(visitTaken(existing)));
+  }
+
+  /** Settles the visit again under a new id, once its own never-sent settlement let go of it. */
+  private Future<Idempotency.Answer> retry(Terminal terminal, JsonObject body, String attempt) {
+    String id = io.yibao.gateway.auth.Secrets.randomId(16);
+    SettlementRecords.Ref ref = new SettlementRecords.Ref(terminal.fixmedinsCode(), id);
+    Future<Void> queued = needsConfirmation(body) ? Future.succeededFuture() : settlements.queue(ref);
+    return queued.compose(x -> visits.get(terminal.fixmedinsCode(), body.getString("visitToken")))
+        .compose(v -> settleOnce(terminal, body, attempt, id, v, false));
+  }
+
+  /** The queue entry of a settlement id that was never opened: dropped now rather than by recovery. */
+  private Future<Void> dropQueued(Terminal terminal, String id) {
+    return records.recovered(new SettlementRecords.Ref(terminal.fixmedinsCode(), id)).otherwiseEmpty();
+  }
+
+  /**
+   * An opened settlement that must not be sent (its resident's index could not be written): it fails as never sent
+   * and lets go of its visit, so that the retry the 503 invites can settle it. If these writes fail too, recovery
+   * reverses the PENDING record (never sent) and the retry with the same Idempotency-Key finds it through the visit.
+   */
+  private Future<Void> notSent(Terminal terminal, String token, Map<String, String> r) {
+    Status from = Status.valueOf(r.get("status"));
+    return records.transition(r, from, Status.FAILED, "err", "not sent: the settlement could not be recorded",
+            "notSent", "1")
+        .compose(move -> move.moved() ? Future.join(
+            from == Status.PENDING ? records.recovered(SettlementRecords.Ref.of(r)) : Future.succeededFuture(),
+            visits.releaseSettlement(terminal.fixmedinsCode(), token, r.get("id")),
+            records.unindex(r.get("acct"), r.get("id"))).mapEmpty()
+            : Future.succeededFuture())
+        .<Void>mapEmpty().otherwiseEmpty();
+  }
+
+  private Future<Idempotency.Answer> sendClaimed(Terminal terminal, String token, Map<String, String> r) {
     return settlements.send(r, Status.FAILED).map(PosEndpoints::answerOf)
         .recover(failure -> failure instanceof CoreCallException core && !core.mayHaveHappened()
             // Never sent: free the visit, so the retry the 503 invites can settle it.
-            ? visits.releaseSettlement(token, r.get("id")).transform(y -> Future.failedFuture(failure))
+            ? visits.releaseSettlement(terminal.fixmedinsCode(), token, r.get("id"))
+                .transform(y -> Future.failedFuture(failure))
             : Future.failedFuture(failure));
-  }
-
-  /** A settlement recorded for a visit it could not be tied to (taken, gone, another terminal's): never sent, it fails. */
-  private Future<Void> abandon(Map<String, String> r) {
-    Status from = Status.valueOf(r.get("status"));
-    return settlements.records().transition(r, from, Status.FAILED, "err", "not sent: the visit could not be used")
-        .compose(move -> move.moved() && from == Status.PENDING ? records.recovered(SettlementRecords.Ref.of(r))
-            : Future.succeededFuture())
-        .<Void>mapEmpty().recover(ignored -> Future.succeededFuture()); // else recovery reverses it: never sent
   }
 
   /**

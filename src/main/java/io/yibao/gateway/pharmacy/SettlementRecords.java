@@ -23,6 +23,7 @@ import java.util.Map;
  * <pre>
  *   yb:{pharm:&lt;code&gt;}:settlement:&lt;id&gt;        hash (status, terminal, person, msgid, amounts, split)        TTL recordDays
  *   yb:{pharm:&lt;code&gt;}:stltotals:&lt;date&gt;      hash: count and sums of what is settled that day, open ones    TTL recordDays
+ *   yb:{pharm:&lt;code&gt;}:visit:&lt;token&gt;        the visit a settlement is opened for ({@link Visits})          TTL visit life
  *   yb:{acct:&lt;account&gt;}:settlements:index    zset id → created ms (the resident's list)                   TTL recordDays
  *   yb:{acct:&lt;account&gt;}:settlements:at       hash id → pharmacy (where the resident's record is)         TTL recordDays
  *   yb:{acct:&lt;account&gt;}:payments:awaiting    zset id → confirm-by ms (awaiting the resident)              TTL recordDays
@@ -30,7 +31,8 @@ import java.util.Map;
  * </pre>
  * A record and its pharmacy's day totals share the pharmacy's hash tag, so every status change updates the day's
  * count and sums in the same atomic step ({@code settlement-transition.lua}); reconciliation reads one hash,
- * whatever the number of settlements. The recovery queue is in a slot of its own: whatever may need resolving is
+ * whatever the number of settlements; and a settlement is opened for its visit in one step with its count and its
+ * message id ({@code settlement-open.lua}). The recovery queue is in a slot of its own: whatever may need resolving is
  * put there BEFORE the call whose outcome can be lost, and taken out once the outcome is written.
  */
 public final class SettlementRecords {
@@ -66,7 +68,7 @@ public final class SettlementRecords {
   }
 
   static final String RECOVERY_QUEUE = RedisKeys.key("recovery", "settlement", "queue");
-  private static final RedisScript CREATE = RedisScript.load("settlement-create.lua");
+  private static final RedisScript OPEN = RedisScript.load("msgid-lib.lua", "settlement-open.lua");
   private static final RedisScript TRANSITION = RedisScript.load("settlement-transition.lua");
   private static final RedisScript CLAIM = RedisScript.load("recovery-claim.lua");
 
@@ -98,30 +100,60 @@ public final class SettlementRecords {
     return RedisKeys.key("acct:" + accountId, "payments", "awaiting");
   }
 
+  /** What opening a settlement for a visit did: the record when opened, the visit's settlement when taken. */
+  public record Opened(Outcome outcome, Map<String, String> record, String existingSettlement) {
+  }
+
+  public enum Outcome { OPENED, GONE, OTHER_TERMINAL, TAKEN }
+
   /**
-   * Stores a new record, counted in its pharmacy's day, and indexes it for the resident. {@code fields} must hold
-   * id, status, fix, acct, bizDate, createdAt. The resident's index lives in the account's slot, so it is written
-   * beside the record, each with its TTL.
+   * Opens a settlement for a visit in one step ({@code settlement-open.lua}, under the pharmacy's hash tag): if the
+   * visit is this terminal's and has no settlement yet, the record is created from {@code fields} (id, status, fix,
+   * bizDate, createdAt, ...) and the visit's own fields, counted in the pharmacy's day, given its national message
+   * id when {@code messageIdAt} (epoch seconds) is not null, and the visit is tied to it. A PENDING one must be in the
+   * recovery queue already. The resident's index is written beside it ({@link #index}).
    */
-  public Future<Void> create(Map<String, String> fields) {
-    String id = fields.get("id");
-    String account = fields.get("acct");
-    List<String> args = new ArrayList<>(fields.size() * 2 + 1);
-    args.add(Long.toString(ttlMillis));
+  public Future<Opened> open(String token, String terminalId, Map<String, String> fields, Long messageIdAt) {
+    if (!Visits.wellFormed(token)) {
+      return Future.succeededFuture(new Opened(Outcome.GONE, null, null));
+    }
+    String fix = fields.get("fix");
+    List<String> args = new ArrayList<>(fields.size() * 2 + 5);
+    args.addAll(List.of(terminalId, fields.get("id"), Long.toString(ttlMillis),
+        messageIdAt == null ? "" : Long.toString(messageIdAt), fix));
     fields.forEach((k, v) -> {
       args.add(k);
       args.add(v);
     });
+    return OPEN.run(redis, List.of(Visits.key(fix, token), recordKey(Ref.of(fields)), totalsKey(fix, fields.get("bizDate")),
+        NationalInterface.messageIdKey(fix)), args).compose(r -> switch (r.get(0).toString()) {
+          case "opened" -> Future.succeededFuture(new Opened(Outcome.OPENED, RedisStore.pairs(r, 1), null));
+          case "other" -> Future.succeededFuture(new Opened(Outcome.OTHER_TERMINAL, null, null));
+          case "taken" -> Future.succeededFuture(new Opened(Outcome.TAKEN, null, r.get(1).toString()));
+          case "none" -> Future.succeededFuture(new Opened(Outcome.GONE, null, null));
+          default -> Future.failedFuture(new IllegalStateException("settlement id collision"));
+        });
+  }
+
+  /**
+   * Indexes a settlement for its resident (account {@code acct}, in the account's slot, so apart from the record),
+   * each key with its TTL; one awaiting the resident also in the awaiting list. Issued beside {@link #open}.
+   */
+  public Future<Void> index(String account, String id, String fixmedinsCode, String createdAt, String confirmBy) {
     List<Future<?>> writes = new ArrayList<>(List.of(
-        CREATE.run(redis, List.of(recordKey(Ref.of(fields)), totalsKey(fields.get("fix"), fields.get("bizDate"))), args)
-            .compose(created -> created.toInteger() == 1 ? Future.succeededFuture()
-                : Future.failedFuture(new IllegalStateException("settlement id collision"))),
-        redis.writeWithTtl(Command.ZADD, accountIndexKey(account), ttlMillis, fields.get("createdAt"), id),
-        redis.writeWithTtl(Command.HSET, accountPharmacyKey(account), ttlMillis, id, fields.get("fix"))));
-    if (Status.AWAITING_CONFIRMATION.name().equals(fields.get("status"))) {
-      writes.add(redis.writeWithTtl(Command.ZADD, awaitingKey(account), ttlMillis, fields.get("confirmBy"), id));
+        redis.writeWithTtl(Command.ZADD, accountIndexKey(account), ttlMillis, createdAt, id),
+        redis.writeWithTtl(Command.HSET, accountPharmacyKey(account), ttlMillis, id, fixmedinsCode)));
+    if (confirmBy != null) {
+      writes.add(redis.writeWithTtl(Command.ZADD, awaitingKey(account), ttlMillis, confirmBy, id));
     }
     return Future.all(writes).mapEmpty();
+  }
+
+  /** Takes back the resident's index entries of a settlement that was not opened after all. */
+  public Future<Void> unindex(String account, String id) {
+    return Future.join(redis.send(Command.ZREM, accountIndexKey(account), id),
+        redis.send(Command.HDEL, accountPharmacyKey(account), id),
+        redis.send(Command.ZREM, awaitingKey(account), id)).<Void>mapEmpty().otherwiseEmpty();
   }
 
   /** The record's fields, or null. */

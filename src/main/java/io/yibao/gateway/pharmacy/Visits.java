@@ -12,12 +12,15 @@ import java.util.Map;
 
 /**
  * Visit tokens: what a terminal gets for a scanned code (like the credential of national transaction 1101),
- * bound to that terminal, alive {@code pharmacy.visitTokenSeconds}, good for one settlement.
- * <pre>  yb:{visit:&lt;token&gt;}:visit:record   hash: term, fix, psn, acct, insutype, admdvs, cert, stl   TTL visit life</pre>
+ * bound to that terminal, alive {@code pharmacy.visitTokenSeconds}, good for one settlement. A visit lives under its
+ * pharmacy's hash tag, beside the settlement records, so that opening a settlement checks the visit, creates the
+ * record and ties the visit to it in one script ({@code settlement-open.lua}, {@link SettlementRecords#open}).
+ * <pre>  yb:{pharm:&lt;code&gt;}:visit:&lt;token&gt;   hash: term, fix, psn, acct, insutype, admdvs, cert, stl   TTL visit life</pre>
+ * A token is only ever looked up under the presenting terminal's pharmacy: another pharmacy's terminal does not find
+ * it at all.
  */
 public final class Visits {
 
-  private static final RedisScript CLAIM = RedisScript.load("visit-claim.lua");
   private static final RedisScript RELEASE = RedisScript.load("hash-field-compare-and-delete.lua");
 
   private final RedisStore redis;
@@ -31,55 +34,39 @@ public final class Visits {
   private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{32}");
 
   /** A token that could be one of ours; anything else is not looked up. */
-  private static boolean wellFormed(String token) {
+  static boolean wellFormed(String token) {
     return token != null && TOKEN.matcher(token).matches();
   }
 
-  static String key(String token) {
-    return RedisKeys.key("visit:" + token, "visit", "record");
+  static String key(String fixmedinsCode, String token) {
+    return RedisKeys.key("pharm:" + fixmedinsCode, "visit", token);
   }
 
   public long ttlMillis() {
     return ttlMillis;
   }
 
+  /** Opens a visit at the pharmacy {@code fields} name ({@code fix}); answers its token. */
   public Future<String> open(Map<String, String> fields) {
     String token = Secrets.randomId(24);
-    return redis.hsetWithTtl(key(token), ttlMillis, fields).map(token);
+    return redis.hsetWithTtl(key(fields.get("fix"), token), ttlMillis, fields).map(token);
   }
 
-  /** The visit's fields, or null when expired or unknown. */
-  public Future<Map<String, String>> get(String token) {
+  /** The visit's fields, or null when expired or unknown (at this pharmacy). */
+  public Future<Map<String, String>> get(String fixmedinsCode, String token) {
     if (!wellFormed(token)) {
       return Future.succeededFuture(null);
     }
-    return redis.send(Command.HGETALL, key(token)).map(SettlementRecords::fields);
+    return redis.send(Command.HGETALL, key(fixmedinsCode, token)).map(SettlementRecords::fields);
+  }
+
+  /** Removes a visit whose token was never handed out; a failure only leaves it to expire. */
+  public Future<Void> discard(String fixmedinsCode, String token) {
+    return redis.send(Command.DEL, key(fixmedinsCode, token)).<Void>mapEmpty().otherwiseEmpty();
   }
 
   /** Unties the visit from a settlement that never reached the core, if it is still tied to that one. */
-  public Future<Void> releaseSettlement(String token, String settlementId) {
-    return RELEASE.run(redis, List.of(key(token)), List.of("stl", settlementId)).mapEmpty();
-  }
-
-  /** What became of a claim: the visit's fields when claimed, the settlement it already has when taken. */
-  public record Claim(Outcome outcome, Map<String, String> visit, String existingSettlement) {
-  }
-
-  public enum Outcome { CLAIMED, GONE, OTHER_TERMINAL, TAKEN }
-
-  /**
-   * Ties the visit to a new settlement, if it is this terminal's and has none yet, and returns it: one round trip
-   * for what the settlement needs to know about its visit.
-   */
-  public Future<Claim> claimForSettlement(String token, String terminalId, String settlementId) {
-    if (!wellFormed(token)) {
-      return Future.succeededFuture(new Claim(Outcome.GONE, null, null));
-    }
-    return CLAIM.run(redis, List.of(key(token)), List.of(terminalId, settlementId)).map(r -> switch (r.get(0).toString()) {
-      case "claimed" -> new Claim(Outcome.CLAIMED, RedisStore.pairs(r, 1), null);
-      case "other" -> new Claim(Outcome.OTHER_TERMINAL, null, null);
-      case "taken" -> new Claim(Outcome.TAKEN, null, r.get(1).toString());
-      default -> new Claim(Outcome.GONE, null, null);
-    });
+  public Future<Void> releaseSettlement(String fixmedinsCode, String token, String settlementId) {
+    return RELEASE.run(redis, List.of(key(fixmedinsCode, token)), List.of("stl", settlementId)).mapEmpty();
   }
 }

@@ -45,7 +45,7 @@ public final class RateLimiter {
 
   /** A script of {@code redis-scripts/} that spends budgets with the shared bucket functions in front of it. */
   public static RedisScript script(String name) {
-    return RedisScript.joined(LIBRARY, name);
+    return RedisScript.load(LIBRARY, name);
   }
 
   /** The bucket key of {@code policy} under {@code tag}: {@code yb:{tag}:rl:<policy>}. */

@@ -33,32 +33,27 @@ public final class RedisScript {
     }
   }
 
-  /** Loads {@code name} from the classpath folder {@code redis-scripts/}. */
-  public static RedisScript load(String name) {
-    return new RedisScript(source(name));
-  }
-
   /**
-   * One script made of several files of {@code redis-scripts/}, in order: shared Lua functions (a library such as
-   * {@code token-bucket.lua}) followed by the script that calls them. Redis sees one script, one round trip.
+   * Loads {@code names} from the classpath folder {@code redis-scripts/}, joined in order into one script: a library
+   * (functions, e.g. {@code msgid-lib.lua} or {@code token-bucket.lua}) goes in front of the scripts that call it,
+   * so one step is written once. Redis sees one script, one round trip.
    */
-  public static RedisScript joined(String... names) {
-    StringBuilder joined = new StringBuilder();
+  public static RedisScript load(String... names) {
+    StringBuilder source = new StringBuilder();
     for (String name : names) {
-      joined.append(source(name)).append('\n');
-    }
-    return new RedisScript(joined.toString());
-  }
-
-  private static String source(String name) {
-    try (InputStream in = RedisScript.class.getClassLoader().getResourceAsStream("redis-scripts/" + name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing script " + name);
+      try (InputStream in = RedisScript.class.getClassLoader().getResourceAsStream("redis-scripts/" + name)) {
+        if (in == null) {
+          throw new IllegalStateException("missing script " + name);
+        }
+        source.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        if (source.charAt(source.length() - 1) != '\n') {
+          source.append('\n');
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
+    return new RedisScript(source.toString());
   }
 
   public Future<Response> run(RedisStore redis, List<String> keys, List<String> args) {

@@ -65,7 +65,7 @@ class BusyPharmacyReconciliationTest {
   }
 
   /**
-   * Settles {@code count} purchases at the pharmacy through the gateway's own settle path (record, queue, 2102,
+   * Settles {@code count} purchases at the pharmacy through the gateway's own settle path (visit, queue, open, 2102,
    * outcome), in process and 25 at a time: the terminal's HTTP round trips and code scans would make 5 000 take
    * minutes, and they are not what this test is about.
    */
@@ -78,6 +78,7 @@ class BusyPharmacyReconciliationTest {
           new NationalInterface(new CoreClients(vertx, gateway.gateway().coreGuards()).client("settlement"), redis),
           new SettlementRecords(redis, config.pharmacy()), config.pharmacy(), config.core().get("settlement"),
           config.redis().commandTimeoutMillis());
+      Visits visits = new Visits(redis, config.pharmacy().visitTokenSeconds());
       var registry = TestSandbox.shared().world().registry();
       List<Person> people = registry.psnNos().stream().map(registry::person)
           .filter(p -> "ACTIVE".equals(p.status()) && p.psnNo().compareTo("11000000000000001800") > 0).limit(50).toList();
@@ -88,25 +89,26 @@ class BusyPharmacyReconciliationTest {
         List<Future<Map<String, String>>> batch = new ArrayList<>();
         for (int i = done; i < Math.min(count, done + 25); i++) {
           Person p = people.get(i % people.size());
+          Map<String, String> visit = new HashMap<>();
+          visit.put("term", TERMINAL);
+          visit.put("fix", PHARMACY);
+          visit.put("psn", p.psnNo());
+          visit.put("acct", "busy-" + p.psnNo());
+          visit.put("insutype", p.insuType());
+          visit.put("admdvs", p.insuAdmdvs());
+          visit.put("cert", "YB-BUSY");
           Map<String, String> r = new HashMap<>();
           r.put("id", Secrets.randomId(16));
           r.put("fix", PHARMACY);
-          r.put("term", TERMINAL);
-          r.put("psn", p.psnNo());
-          r.put("acct", "busy-" + p.psnNo());
-          r.put("insutype", p.insuType());
-          r.put("admdvs", p.insuAdmdvs());
-          r.put("cert", "YB-BUSY");
           r.put("acctUsed", "0");
           r.put("items", items);
           r.put("medfee", "2180");
           r.put("createdAt", Long.toString(System.currentTimeMillis()));
           r.put("bizDate", today);
           r.put("status", Status.PENDING.name());
-          batch.add(settlements.national().newMessageId(PHARMACY).compose(msgid -> {
-            r.put("msgid", msgid);
-            return settlements.record(r).compose(x -> settlements.send(r, Status.FAILED));
-          }));
+          batch.add(visits.open(visit).compose(token -> settlements.queue(SettlementRecords.Ref.of(r))
+              .compose(x -> settlements.records().open(token, TERMINAL, r, System.currentTimeMillis() / 1000))
+              .compose(opened -> settlements.send(opened.record(), Status.FAILED))));
         }
         PosEchoServer.await(Future.join(batch).otherwiseEmpty());
       }

@@ -103,6 +103,33 @@ class MessageIdTest {
     }
   }
 
+  /**
+   * The id's time is written by the script (msgid-lib.lua, so that a settlement's id is reserved in the step that
+   * opens it): it must be the second's Shanghai wall-clock time exactly as Java writes it, across days, months, leap
+   * days and years.
+   */
+  @Test
+  void theTimeInAnIdIsTheSecondInShanghai() {
+    java.time.format.DateTimeFormatter format = java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
+    List<Instant> instants = new ArrayList<>(List.of(Instant.parse("2024-02-28T16:00:00Z"),
+        Instant.parse("2024-02-29T15:59:59Z"), Instant.parse("2024-02-29T16:00:00Z"),
+        Instant.parse("2026-12-31T15:59:59Z"), Instant.parse("2026-12-31T16:00:00Z"),
+        Instant.parse("2100-02-28T16:00:01Z"), Instant.parse("2000-02-29T12:34:56Z"), Instant.parse("1999-12-31T23:59:59Z")));
+    java.util.Random random = new java.util.Random(12);
+    for (int i = 0; i < 200; i++) {
+      instants.add(Instant.ofEpochSecond(946_684_800L + (long) (random.nextDouble() * 3_000_000_000L)));
+    }
+    SteppedClock clock = new SteppedClock();
+    NationalInterface national = new NationalInterface(null, store, clock);
+    for (int i = 0; i < instants.size(); i++) {
+      String pharmacy = String.format("P99%09d", i); // each its own sequence, so the id is in the clock's second
+      clock.now = instants.get(i);
+      String id = PosEchoServer.await(national.newMessageId(pharmacy));
+      assertEquals(pharmacy + instants.get(i).atZone(NationalInterface.SHANGHAI).format(format) + "0001", id,
+          instants.get(i).toString());
+    }
+  }
+
   @Test
   void aClockSteppedBackNeverRepeatsAnId() {
     SteppedClock clock = new SteppedClock();

@@ -123,6 +123,24 @@ class PharmacyFlowTest {
     assertProblem(pos.resolve("YB0000000000000000000000000A"), 410, "CODE_EXPIRED");
   }
 
+  /**
+   * A session that idles out (its key expires; nothing ends its codes) takes its code with it: the scan is refused
+   * and the visit written beside the session check is discarded unseen.
+   */
+  @Test
+  void aCodeOfASessionThatIdledOutIsRefusedAtTheCounter() {
+    Person p = TestSandbox.shared().world().registry().person(Personas.SPOUSE);
+    Resident idle = Resident.signIn(a.http(), p.mobile(), "flow-phone-idle").bindAndActivate(p);
+    String account = new JsonObject(idle.get("/api/v1/me").body()).getString("accountId");
+    String code = idle.code(null);
+    redis.command("DEL", "yb:{acct:" + account + "}:sess:" + idle.sessionId);
+    String visits = "yb:{pharm:" + Personas.PHARMACY + "}:visit:*";
+    int before = redis.command("KEYS", visits).isEmpty() ? 0 : redis.command("KEYS", visits).split("\n").length;
+    assertProblem(pos.resolve(code), 410, "CODE_EXPIRED");
+    int after = redis.command("KEYS", visits).isEmpty() ? 0 : redis.command("KEYS", visits).split("\n").length;
+    assertEquals(before, after, "no visit is left for a code that was refused");
+  }
+
   @Test
   void signingOutKillsTheCode() {
     Person p = TestSandbox.shared().world().registry().person(Personas.EMPLOYEE);
