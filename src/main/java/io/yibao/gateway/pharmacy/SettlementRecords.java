@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
 import io.yibao.gateway.config.GatewayConfig;
+import io.yibao.gateway.identity.MeCopyInvalidation;
 import io.yibao.gateway.redis.RedisKeys;
 import io.yibao.gateway.redis.RedisScript;
 import io.yibao.gateway.redis.RedisStore;
@@ -72,10 +73,16 @@ public final class SettlementRecords {
 
   private final RedisStore redis;
   private final long ttlMillis;
+  private final MeCopyInvalidation meCopies;
 
   public SettlementRecords(RedisStore redis, GatewayConfig.Pharmacy config) {
+    this(redis, config, MeCopyInvalidation.NONE);
+  }
+
+  public SettlementRecords(RedisStore redis, GatewayConfig.Pharmacy config, MeCopyInvalidation meCopies) {
     this.redis = redis;
     this.ttlMillis = config.recordDays() * 86_400_000L;
+    this.meCopies = meCopies;
   }
 
   static String recordKey(Ref ref) {
@@ -180,8 +187,15 @@ public final class SettlementRecords {
     List<String> args = new ArrayList<>(List.of(from.name(), to.name(), Long.toString(ttlMillis)));
     args.addAll(List.of(extra));
     return TRANSITION.run(redis, List.of(recordKey(Ref.of(record)), totalsKey(record.get("fix"), record.get("bizDate"))),
-        args).map(r -> new Move(r.get(0).toInteger() == 1, r.size() < 3 ? null : RedisStore.pairs(r, 1)));
+        args).map(r -> new Move(r.get(0).toInteger() == 1, r.size() < 3 ? null : RedisStore.pairs(r, 1)))
+        // The person's balance moved: their /me copy ends before anyone is told of the outcome.
+        .compose(move -> move.moved() && MOVES_BALANCE.contains(to)
+            ? meCopies.changed(record.get("acct"), record.get("psn")).map(move) : Future.succeededFuture(move));
   }
+
+  /** Outcomes after which the core's balance differs from what the person's /me copy may show. */
+  private static final java.util.Set<Status> MOVES_BALANCE = java.util.EnumSet.of(Status.SETTLED, Status.CANCELLED,
+      Status.REVERSED);
 
   /** The fields a move into SETTLED carries: the split as the core answered it, and the amounts the day counts. */
   static String[] settledFields(JsonObject split) {
