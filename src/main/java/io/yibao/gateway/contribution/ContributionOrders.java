@@ -160,8 +160,13 @@ public final class ContributionOrders {
     return TRANSITION.run(redis, List.of(orderKey(id)), args).map(r -> {
       Map<String, String> after = RedisStore.pairs(r, 1);
       return new Change(r.get(0).toInteger() == 1, after.isEmpty() ? null : after);
-    }).compose(change -> change.moved() && change.order() != null && MOVES_WHAT_ME_SHOWS.contains(to)
-        ? meCopiesEnd(change.order()).map(change) : Future.succeededFuture(change));
+    }).onSuccess(change -> {
+      // Issued now, not waited for: what follows the status (holds kept, the follow-up queued) must follow it at
+      // once, and every answer after it is at least one more round trip, which this one precedes.
+      if (change.moved() && change.order() != null && MOVES_WHAT_ME_SHOWS.contains(to)) {
+        meCopiesEnd(change.order());
+      }
+    });
   }
 
   /** A debit, a refund or a recorded contribution: the payer's balance, the members' insured status. */

@@ -30,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MeCopyTest {
 
+  static final String TERMINAL = "T-MECOPY-01";
   static TestRedis redis;
   static TestGateway gateway;
   static final Person FATHER = TestSandbox.shared().world().registry().person(Personas.FATHER);
@@ -37,7 +38,9 @@ class MeCopyTest {
   @BeforeAll
   static void start() {
     redis = TestRedis.started();
-    gateway = TestGateway.start(redis, Map.of("identity.otp.perPhone.limit", "1000"));
+    // A pharmacy no test reconciles: the shared sandbox counts every test's settlements in its day.
+    gateway = TestGateway.start(redis, Map.of("identity.otp.perPhone.limit", "1000",
+        "pharmacy.demoTerminals", new JsonObject().put(TERMINAL, "P11010700104").encode()));
   }
 
   @AfterAll
@@ -79,7 +82,7 @@ class MeCopyTest {
     Resident r = Resident.signIn(gateway.http(), FATHER.mobile(), "copy-phone-2").bindAndActivate(FATHER);
     long before = me(r).getJsonObject("person").getLong("personalAccountBalanceFen");
     me(r); // the copy is in place
-    Pos pos = Pos.demo(gateway.http());
+    Pos pos = new Pos(gateway.http(), TERMINAL, Pos.DEMO_SECRET);
     HttpResponse<String> resolved = pos.resolve(r.code(null));
     assertEquals(200, resolved.statusCode(), resolved.body());
     JsonObject purchase = Pos.purchase(new JsonObject(resolved.body()).getString("visitToken"), true,
