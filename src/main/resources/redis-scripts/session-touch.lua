@@ -6,7 +6,8 @@
 -- ARGV[6] its window ms
 -- Returns nil when the session is gone or past its absolute lifetime; {'RATE_LIMITED', retry-after ms} when over a
 -- budget (nothing spent, nothing slid); else
--- {account, step-up-until ms, device, phone, created ms, psn (or false), bound ms (or false)}
+-- {account, step-up-until ms, device, phone, created ms, psn (or false), bound ms (or false), /me copy (or false),
+-- /me copy generation}
 local s = redis.call('HMGET', KEYS[1], 'acct', 'abs', 'su', 'dev')
 if not s[1] then
   return nil
@@ -22,5 +23,5 @@ if allowed == 0 then
 end
 redis.call('HSET', KEYS[1], 'ls', ARGV[1])
 redis.call('PEXPIRE', KEYS[1], math.min(tonumber(ARGV[2]), tonumber(s[2]) - tonumber(ARGV[1])))
-local p = redis.call('HMGET', KEYS[2], 'phone', 'createdAt', 'psn', 'boundAt')
-return {s[1], s[3] or '0', s[4] or '', p[1] or '', p[2] or '0', p[3] or false, p[4] or false}
+local p = redis.call('HMGET', KEYS[2], 'phone', 'createdAt', 'psn', 'boundAt', 'meCopy', 'meGen')
+return {s[1], s[3] or '0', s[4] or '', p[1] or '', p[2] or '0', p[3] or false, p[4] or false, p[5] or false, p[6] or '0'}

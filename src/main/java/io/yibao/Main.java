@@ -130,6 +130,10 @@ public final class Main {
       } catch (Exception e) {
         System.err.println("yibao-gateway: unclean stop: " + e);
       } finally {
+        // Last: the log writer writes what is still queued (what the sandbox and Redis logged while closing).
+        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
+          logs.stop();
+        }
         stopped.countDown();
       }
     }, "graceful-stop"));

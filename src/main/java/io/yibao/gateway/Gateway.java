@@ -20,6 +20,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.yibao.gateway.auth.AccessTokens;
 import io.yibao.gateway.config.GatewayConfig;
 import io.yibao.gateway.core.CoreGuards;
+import io.yibao.gateway.http.AsyncLineAppender;
 import io.yibao.gateway.http.Contract;
 import io.yibao.gateway.ops.ApiDocs;
 import io.yibao.gateway.ops.ManagementServer;
@@ -28,6 +29,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -157,8 +159,19 @@ public final class Gateway {
     return shared.coreGuards();
   }
 
-  /** Graceful stop: each instance stops accepting, drains within {@code http.drainSeconds}, closes Redis. */
+  /** How long a stop waits for the log writer to write what was logged before it (stdout may be a slow pipe). */
+  private static final Duration LOG_FLUSH = Duration.ofSeconds(5);
+
+  /**
+   * Graceful stop: each instance stops accepting, drains within {@code http.drainSeconds}, closes Redis; then the
+   * log writer writes every line logged so far (the access lines of the drained requests among them), since the
+   * process may end as soon as this completes. The flush waits on a thread of its own, not on Vert.x's.
+   */
   public Future<Void> stop() {
-    return vertx.close();
+    return vertx.close().transform(closed -> Future.fromCompletionStage(CompletableFuture.runAsync(() -> {
+      if (!AsyncLineAppender.flushAll(LOG_FLUSH)) {
+        System.err.println("yibao-gateway: the log was not written within " + LOG_FLUSH.toSeconds() + " s");
+      }
+    })).transform(flushed -> closed.succeeded() ? Future.succeededFuture() : Future.failedFuture(closed.cause())));
   }
 }

@@ -31,6 +31,7 @@ import io.yibao.gateway.pharmacy.Visits;
 import io.yibao.gateway.core.StaleCopies;
 import io.yibao.gateway.identity.FaceTokens;
 import io.yibao.gateway.identity.IdentityEndpoints;
+import io.yibao.gateway.identity.MeCopies;
 import io.yibao.gateway.identity.OneTimeCodes;
 import io.yibao.gateway.identity.ResidentAccounts;
 import io.yibao.gateway.privacy.Pseudonyms;
@@ -83,7 +84,8 @@ final class GatewayVerticle extends VerticleBase {
     Sessions sessions = new Sessions(redis, config.identity(), config.rateLimits());
     AccessTokens residentTokens = shared.residentTokens();
     InsuranceCodes insuranceCodes = new InsuranceCodes(redis, config.insuranceCode(), pseudonyms);
-    SettlementRecords settlementRecords = new SettlementRecords(redis, config.pharmacy());
+    MeCopies meCopies = new MeCopies(redis, pseudonyms, config.identity().profileCopySeconds());
+    SettlementRecords settlementRecords = new SettlementRecords(redis, config.pharmacy(), meCopies);
     ResidentAccounts residentAccounts = new ResidentAccounts(redis, pseudonyms, sessions,
         List.of(insuranceCodes, new ConfirmationsOfBinding(settlementRecords)));
     FaceTokens faceTokens = new FaceTokens(config.security().faceTokenIssuer(), config.security().faceTokenPublicKey(),
@@ -94,7 +96,7 @@ final class GatewayVerticle extends VerticleBase {
     new IdentityEndpoints(config.identity(),
         new OneTimeCodes(redis, limiter, core.client("sms"), pseudonyms, config.identity()),
         residentAccounts, sessions, residentTokens, faceTokens, limiter, clientAddress, addressLimit,
-        new StaleCopies(redis, config.identity().staleCopyHours()), core, pseudonyms)
+        new StaleCopies(redis, config.identity().staleCopyHours()), core, pseudonyms, meCopies)
         .register(operations);
 
     Idempotency idempotency = new Idempotency(redis, config.idempotency());
@@ -107,7 +109,7 @@ final class GatewayVerticle extends VerticleBase {
     new ResidentPaymentEndpoints(settlements).register(operations);
     recovery = new SettlementRecovery(settlements);
 
-    ContributionOrders contributionOrders = new ContributionOrders(redis, pseudonyms);
+    ContributionOrders contributionOrders = new ContributionOrders(redis, pseudonyms, meCopies);
     WechatPayClient channel = new WechatPayClient(core, config);
     recording = new ContributionRecording(collectionOutbox, contributionOrders, core.client("collection"),
         core.client("accounts"), channel);

@@ -170,7 +170,7 @@ public final class Sessions {
           }
           String account = r.get(0).toString();
           AccountProfile profile = new AccountProfile(account, r.get(3).toString(), r.get(4).toLong(), text(r.get(5)),
-              r.get(6) == null ? 0 : r.get(6).toLong());
+              r.get(6) == null ? 0 : r.get(6).toLong(), text(r.get(7)), r.get(8).toLong());
           return new ResidentSession(account, sid, r.get(1).toLong(), r.get(2).toString(), profile);
         });
   }

@@ -106,7 +106,8 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
   public record Identity(int otpTtlSeconds, int otpMaxTries, Limit otpPerPhone, Limit otpPerPhoneDaily,
                          Limit otpPerClientAddress, Limit failedLoginsPerPhone, int accessTokenSeconds,
                          int sessionIdleMinutes, int sessionAbsoluteDays, int maxDevices, int stepUpSeconds,
-                         int staleCopyHours, Limit realNamePerAccount, Limit realNamePerClientAddress) {
+                         int staleCopyHours, int profileCopySeconds, Limit realNamePerAccount,
+                         Limit realNamePerClientAddress) {
   }
 
   /** Circuit breaker settings of one core system's client. */
@@ -197,6 +198,7 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
         r.intIn("identity.sessions.maxDevices", 1, 100),
         r.intIn("identity.stepUpSeconds", 30, 3600),
         r.intIn("identity.staleCopyHours", 0, 24 * 30),
+        r.intIn("identity.profileCopySeconds", 0, 3600),
         Limit.read(r, "identity.realName.perAccount"),
         Limit.read(r, "identity.realName.perClientAddress"));
     Map<String, CoreService> core = new java.util.LinkedHashMap<>();

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.yibao.gateway.identity.MeCopyInvalidation;
 import io.yibao.gateway.privacy.Pseudonyms;
 import io.yibao.gateway.redis.RedisKeys;
 import io.yibao.gateway.redis.RedisScript;
@@ -48,10 +49,16 @@ public final class ContributionOrders {
 
   private final RedisStore redis;
   private final Pseudonyms pseudonyms;
+  private final MeCopyInvalidation meCopies;
 
   public ContributionOrders(RedisStore redis, Pseudonyms pseudonyms) {
+    this(redis, pseudonyms, MeCopyInvalidation.NONE);
+  }
+
+  public ContributionOrders(RedisStore redis, Pseudonyms pseudonyms, MeCopyInvalidation meCopies) {
     this.redis = redis;
     this.pseudonyms = pseudonyms;
+    this.meCopies = meCopies;
   }
 
   static String orderKey(String id) {
@@ -139,9 +146,7 @@ public final class ContributionOrders {
 
   /** Moves the order from {@code from} to {@code to} (with extra fields) only if it is still in {@code from}. */
   public Future<Boolean> transition(String id, Status from, Status to, String... extra) {
-    List<String> args = new ArrayList<>(List.of(from.name(), to.name()));
-    args.addAll(List.of(extra));
-    return TRANSITION.run(redis, List.of(orderKey(id)), args).map(r -> r.get(0).toInteger() == 1);
+    return change(id, from, to, extra).map(Change::moved);
   }
 
   /** The outcome of a compare-and-set: whether it moved, and the order as it stands afterwards (null when gone). */
@@ -155,7 +160,26 @@ public final class ContributionOrders {
     return TRANSITION.run(redis, List.of(orderKey(id)), args).map(r -> {
       Map<String, String> after = RedisStore.pairs(r, 1);
       return new Change(r.get(0).toInteger() == 1, after.isEmpty() ? null : after);
+    }).onSuccess(change -> {
+      // Issued now, not waited for: what follows the status (holds kept, the follow-up queued) must follow it at
+      // once, and every answer after it is at least one more round trip, which this one precedes.
+      if (change.moved() && change.order() != null && MOVES_WHAT_ME_SHOWS.contains(to)) {
+        meCopiesEnd(change.order());
+      }
     });
+  }
+
+  /** A debit, a refund or a recorded contribution: the payer's balance, the members' insured status. */
+  private static final java.util.Set<Status> MOVES_WHAT_ME_SHOWS = java.util.EnumSet.of(Status.PAID, Status.RECORDED,
+      Status.REFUNDED);
+
+  private Future<Void> meCopiesEnd(Map<String, String> order) {
+    List<Future<Void>> all = new ArrayList<>();
+    all.add(meCopies.accountChanged(order.get("acct")));
+    if (order.get("lines") != null) {
+      persons(order).forEach(p -> all.add(meCopies.personChanged(p)));
+    }
+    return Future.all(all).mapEmpty();
   }
 
   public Future<List<String>> ofAccount(String accountId, int offset, int count) {

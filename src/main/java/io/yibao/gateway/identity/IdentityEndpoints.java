@@ -52,11 +52,12 @@ public final class IdentityEndpoints {
   private final CoreClient personalAccounts;
   private final CoreClient identity;
   private final io.yibao.gateway.privacy.Pseudonyms pseudonyms;
+  private final MeCopies meCopies;
 
   public IdentityEndpoints(GatewayConfig.Identity config, OneTimeCodes codes, ResidentAccounts accounts,
                            Sessions sessions, AccessTokens tokens, FaceTokens faceTokens, RateLimiter limiter,
                            ClientAddress clientAddress, ClientAddressLimit addressLimit, StaleCopies staleCopies,
-                           CoreClients core, io.yibao.gateway.privacy.Pseudonyms pseudonyms) {
+                           CoreClients core, io.yibao.gateway.privacy.Pseudonyms pseudonyms, MeCopies meCopies) {
     this.addressLimit = addressLimit;
     this.config = config;
     this.codes = codes;
@@ -71,6 +72,7 @@ public final class IdentityEndpoints {
     this.personalAccounts = core.client("accounts");
     this.identity = core.client("identity");
     this.pseudonyms = pseudonyms;
+    this.meCopies = meCopies;
   }
 
   public void register(Operations operations) {
@@ -211,13 +213,27 @@ public final class IdentityEndpoints {
       Responses.json(rc, 200, me);
       return;
     }
-    // The copy is the person's, not the account's: an account that binds someone else never sees it.
+    long now = System.currentTimeMillis();
+    MeCopies.Copy copy = meCopies.usable(profile, now);
+    if (copy != null) {
+      Responses.json(rc, 200, withPerson(me, copy.person(), false, copy.asOfMillis(), now));
+      return;
+    }
+    // The stale copy is the person's, not the account's: an account that binds someone else never sees it.
     String copyKey = RedisKeys.key("psn:" + pseudonyms.person(profile.psnNo()), "stale", "me-person");
-    staleCopies.read(copyKey, () -> person(profile.psnNo())).map(read -> me
-        .put("person", read.data())
-        .put("stale", read.stale())
-        .put("asOf", read.asOf().atZone(SHANGHAI).toOffsetDateTime().toString()))
+    staleCopies.read(copyKey, () -> person(profile.psnNo()))
+        .compose(read -> (read.stale() ? Future.<Void>succeededFuture()
+            : meCopies.keep(profile, read.data(), read.asOf().toEpochMilli()))
+            .map(kept -> withPerson(me, read.data(), read.stale(), read.asOf().toEpochMilli(), System.currentTimeMillis())))
         .onComplete(r -> Responses.reply(rc, 200, r));
+  }
+
+  /** {@code asOf}: when the person view was read from the core; {@code ageSeconds}: how long ago that is. */
+  private static JsonObject withPerson(JsonObject me, JsonObject person, boolean stale, long asOfMillis, long nowMillis) {
+    return me.put("person", person)
+        .put("stale", stale)
+        .put("asOf", Instant.ofEpochMilli(asOfMillis).atZone(SHANGHAI).toOffsetDateTime().toString())
+        .put("ageSeconds", Math.max(0, (nowMillis - asOfMillis) / 1000));
   }
 
   /** The insured person as the resident may see it: masked, with the personal-account balance for employees. */

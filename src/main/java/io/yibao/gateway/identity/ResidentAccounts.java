@@ -58,6 +58,10 @@ public final class ResidentAccounts {
   }
 
   private String bindingKey(String psnNo) {
+    return bindingKey(pseudonyms, psnNo);
+  }
+
+  static String bindingKey(Pseudonyms pseudonyms, String psnNo) {
     return RedisKeys.key("psn:" + pseudonyms.person(psnNo), "binding", "account");
   }
 

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
 import io.yibao.gateway.config.GatewayConfig;
+import io.yibao.gateway.identity.MeCopyInvalidation;
 import io.yibao.gateway.redis.RedisKeys;
 import io.yibao.gateway.redis.RedisScript;
 import io.yibao.gateway.redis.RedisStore;
@@ -74,10 +75,16 @@ public final class SettlementRecords {
 
   private final RedisStore redis;
   private final long ttlMillis;
+  private final MeCopyInvalidation meCopies;
 
   public SettlementRecords(RedisStore redis, GatewayConfig.Pharmacy config) {
+    this(redis, config, MeCopyInvalidation.NONE);
+  }
+
+  public SettlementRecords(RedisStore redis, GatewayConfig.Pharmacy config, MeCopyInvalidation meCopies) {
     this.redis = redis;
     this.ttlMillis = config.recordDays() * 86_400_000L;
+    this.meCopies = meCopies;
   }
 
   static String recordKey(Ref ref) {
@@ -211,9 +218,22 @@ public final class SettlementRecords {
   public Future<Move> transition(Map<String, String> record, Status from, Status to, String... extra) {
     List<String> args = new ArrayList<>(List.of(from.name(), to.name(), Long.toString(ttlMillis)));
     args.addAll(List.of(extra));
-    return TRANSITION.run(redis, List.of(recordKey(Ref.of(record)), totalsKey(record.get("fix"), record.get("bizDate"))),
-        args).map(r -> new Move(r.get(0).toInteger() == 1, r.size() < 3 ? null : RedisStore.pairs(r, 1)));
+    Future<Move> move = TRANSITION.run(redis, List.of(recordKey(Ref.of(record)),
+            totalsKey(record.get("fix"), record.get("bizDate"))), args)
+        .map(r -> new Move(r.get(0).toInteger() == 1, r.size() < 3 ? null : RedisStore.pairs(r, 1)));
+    if (!MOVES_BALANCE.contains(to)) {
+      return move;
+    }
+    // The core's balance moved when it answered, so the person's /me copy ends now, beside the status change (no
+    // wait of its own; never fails) and before anyone is told of the outcome. A lost compare-and-set only costs a
+    // fresh read.
+    Future<Void> copies = meCopies.changed(record.get("acct"), record.get("psn"));
+    return Future.all(move, copies).map(done -> move.result());
   }
+
+  /** Outcomes after which the core's balance differs from what the person's /me copy may show. */
+  private static final java.util.Set<Status> MOVES_BALANCE = java.util.EnumSet.of(Status.SETTLED, Status.CANCELLED,
+      Status.REVERSED);
 
   /** The fields a move into SETTLED carries: the split as the core answered it, and the amounts the day counts. */
   static String[] settledFields(JsonObject split) {

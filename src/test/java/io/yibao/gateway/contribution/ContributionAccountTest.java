@@ -63,6 +63,21 @@ class ContributionAccountTest {
     assertEquals(before - total, ledger.balance(pair[0].psnNo()), "debited once");
   }
 
+  /** The payer's /me copy (identity.MeCopies) ends with the debit: the next /me shows the new balance. */
+  @Test
+  void aPaymentFromTheAccountShowsInThePayersNextMe() {
+    Person[] pair = ContributionLoadHelper.employeeWithResidentRelative(12);
+    Resident r = steppedUp(pair[0], "acct-pay-me");
+    long before = new JsonObject(r.get("/api/v1/me").body()).getJsonObject("person").getLong("personalAccountBalanceFen");
+    r.get("/api/v1/me"); // served from the copy
+    HttpResponse<String> paid = ContributionFlowTest.order(r, "PERSONAL_ACCOUNT", UUID.randomUUID().toString(),
+        pair[1].psnNo());
+    assertEquals(201, paid.statusCode(), paid.body());
+    long total = new JsonObject(paid.body()).getLong("totalFen");
+    JsonObject me = new JsonObject(r.get("/api/v1/me").body());
+    assertEquals(before - total, me.getJsonObject("person").getLong("personalAccountBalanceFen"), me.encode());
+  }
+
   @Test
   void aShortBalanceFailsCleanly() {
     Person[] pair = ContributionLoadHelper.employeeWithResidentRelative(1);

@@ -71,8 +71,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 5 (the bound person's own code is not read for its activation first: recording it checks that in the same step).
  * The contribution order is not changed here.
  * <p>
- * {@code /api/v1/me} waits twice: the session check (limit + session + profile in one script), then the write of
- * the person's stale copy (used when the core is down).
+ * {@code /api/v1/me} waits once: the session check spends the resident's budgets, checks the session and brings the
+ * account's profile with its /me copy, served while it is fresh. The settle's two more commands (12) end the
+ * person's /me copy beside the outcome's status change (the account's generation, and who holds the person).
  */
 class RedisRoundTripsTest {
 
@@ -81,10 +82,10 @@ class RedisRoundTripsTest {
 
   static {
     //                                                      waits, commands
-    BUDGET.put("GET /api/v1/me",                    new int[] {2, 2});
+    BUDGET.put("GET /api/v1/me",                    new int[] {1, 1});
     BUDGET.put("POST /api/v1/insurance-code",       new int[] {4, 4});
     BUDGET.put("POST /pos/v1/codes/resolve",        new int[] {3, 4});
-    BUDGET.put("POST /pos/v1/settlements",          new int[] {5, 10});
+    BUDGET.put("POST /pos/v1/settlements",          new int[] {5, 12});
     BUDGET.put("POST /api/v1/contributions/orders", new int[] {7, 8});
   }
 
