@@ -8,6 +8,9 @@
 # Tunables: -Dbench.concurrency (32), -Dbench.seconds (10), -Dbench.warmup (5) through BENCH_OPTS;
 # -Dbench.only=me,png runs the floor and only the rows whose name contains one of those words ("settle" and
 # "degraded" name the settlement-overhead and settlement-hung sections).
+# BENCH_PIN=1 pins the load generator to CPU 1 and everything it measures (Redis, sandbox, gateway, floor) to CPU 0
+# (taskset), so the generator's own CPU does not sit in the measured latency; results name it. Use it for the
+# settle-overhead row (-Dbench.only=settle), as the issue asks.
 # GATEWAY_JAVA_OPTS adds JVM options to the gateway, e.g. to profile it while the bench runs:
 #   GATEWAY_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/gw.jfr,settings=profile" load-tests/bench.sh routes
 set -euo pipefail
@@ -20,6 +23,8 @@ STAMP=$(date -u +%Y%m%d-%H%M%S)
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LOGS=$(mktemp -d)
 PIDS=()
+STACK=(); GENERATOR=()
+if [ "${BENCH_PIN:-0}" = 1 ]; then STACK=(taskset -c 0); GENERATOR=(taskset -c 1); fi
 
 [ -f "$JAR" ] || mvn -q -B package -DskipTests
 
@@ -32,14 +37,14 @@ wait_for() { # wait_for URL
 }
 
 start_stack() { # start_stack POPULATION
-  java -cp "$JAR" load-tests/bench/EmbeddedRedis.java $REDIS_PORT > "$LOGS/redis.log" 2>&1 & PIDS+=($!)
-  YB_SANDBOX_PORT=$SANDBOX_PORT YB_SANDBOX_POPULATION=$1 java -Xmx2g -jar "$JAR" sandbox > "$LOGS/sandbox.log" 2>&1 & PIDS+=($!)
+  "${STACK[@]}" java -cp "$JAR" load-tests/bench/EmbeddedRedis.java $REDIS_PORT > "$LOGS/redis.log" 2>&1 & PIDS+=($!)
+  YB_SANDBOX_PORT=$SANDBOX_PORT YB_SANDBOX_POPULATION=$1 "${STACK[@]}" java -Xmx2g -jar "$JAR" sandbox > "$LOGS/sandbox.log" 2>&1 & PIDS+=($!)
   sleep 2
   env YB_HTTP_PORT=$GATEWAY_PORT YB_MANAGEMENT_PORT=0 YB_REDIS_URL=redis://127.0.0.1:$REDIS_PORT \
     YB_PAYMENT_CHANNEL_NOTIFY_URL=http://127.0.0.1:$GATEWAY_PORT/callbacks/payments/wechat \
     $(for s in registry accounts settlement collection identity sms; do echo "YB_CORE_${s^^}_BASE_URL=http://127.0.0.1:$SANDBOX_PORT/$s"; done) \
     YB_CORE_PAYMENT_BASE_URL=http://127.0.0.1:$SANDBOX_PORT/pay YB_LOG_LEVEL=${GATEWAY_LOG_LEVEL:-INFO} \
-    java -Xms1g -Xmx1g -XX:-DontCompileHugeMethods ${GATEWAY_JAVA_OPTS:-} -jar "$JAR" serve --config load-tests/bench/bench-gateway.yaml > "$LOGS/gateway.log" 2>&1 & GATEWAY_PID=$!
+    "${STACK[@]}" java -Xms1g -Xmx1g -XX:-DontCompileHugeMethods ${GATEWAY_JAVA_OPTS:-} -jar "$JAR" serve --config load-tests/bench/bench-gateway.yaml > "$LOGS/gateway.log" 2>&1 & GATEWAY_PID=$!
   PIDS+=($GATEWAY_PID)
   wait_for "http://127.0.0.1:$SANDBOX_PORT/_sandbox/health"
   wait_for "http://127.0.0.1:$GATEWAY_PORT/health/ready"
@@ -59,14 +64,14 @@ mem_row() { echo "| $1 | $(rss_mb $GATEWAY_PID) | $(live_heap_mb $GATEWAY_PID) |
 
 if [ "$WHAT" = all ] || [ "$WHAT" = routes ]; then
   start_stack 20000
-  java -cp "$JAR" load-tests/bench/Floor.java redis://127.0.0.1:$REDIS_PORT $FLOOR_PORT > "$LOGS/floor.log" 2>&1 & PIDS+=($!)
+  "${STACK[@]}" java -cp "$JAR" load-tests/bench/Floor.java redis://127.0.0.1:$REDIS_PORT $FLOOR_PORT > "$LOGS/floor.log" 2>&1 & PIDS+=($!)
   wait_for "http://127.0.0.1:$FLOOR_PORT/floor"
   # The processes whose CPU each row reports (from /proc; empty when ss cannot tell).
   PID_OPTS="-Dbench.clockTicks=$(getconf CLK_TCK) -Dbench.pid.gateway=$GATEWAY_PID"
   for x in floor:$FLOOR_PORT sandbox:$SANDBOX_PORT redis:$REDIS_PORT; do
     p=$(pid_on_port "${x#*:}"); [ -n "$p" ] && PID_OPTS="$PID_OPTS -Dbench.pid.${x%%:*}=$p"
   done
-  java ${BENCH_OPTS:-} $PID_OPTS -cp "$JAR" load-tests/bench/Bench.java routes http://127.0.0.1:$GATEWAY_PORT \
+  "${GENERATOR[@]}" java ${BENCH_OPTS:-} $PID_OPTS -Dbench.pinned=${BENCH_PIN:-0} -cp "$JAR" load-tests/bench/Bench.java routes http://127.0.0.1:$GATEWAY_PORT \
     http://127.0.0.1:$SANDBOX_PORT http://127.0.0.1:$FLOOR_PORT "load-tests/results/bench-$STAMP.md" "$COMMIT"
   stop_stack
 fi

@@ -227,6 +227,10 @@ public class Bench {
         LocalDateTime.now(ZoneId.of("Asia/Shanghai")).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME),
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
         System.getProperty("java.vm.name"), commit, WARMUP_SECONDS, MEASURE_SECONDS);
+    if ("1".equals(System.getProperty("bench.pinned"))) {
+      header += "Pinned (BENCH_PIN=1, taskset): the load generator runs alone on CPU 1; Redis, the sandbox, the gateway "
+          + "and the floor share CPU 0 (so the core count above is the generator's).\n\n";
+    }
     System.out.println();
     System.out.println(table);
     Files.createDirectories(out.getParent());
