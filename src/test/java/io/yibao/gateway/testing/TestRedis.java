@@ -77,7 +77,7 @@ public final class TestRedis implements AutoCloseable {
    */
   public String command(String... args) {
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(5_000);
+      socket.setSoTimeout(60_000); // a setup script (a million XADDs) takes seconds on a busy machine
       StringBuilder out = new StringBuilder("*").append(args.length).append("\r\n");
       for (String arg : args) {
         byte[] bytes = arg.getBytes(java.nio.charset.StandardCharsets.UTF_8);
