@@ -7,13 +7,11 @@ import io.yibao.gateway.config.GatewayConfig;
 import io.yibao.gateway.http.ProblemException;
 import io.yibao.gateway.privacy.Pseudonyms;
 import io.yibao.gateway.redis.RedisStore;
-import io.yibao.gateway.testing.Await;
 import io.yibao.gateway.testing.TestRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -41,16 +39,8 @@ class InsuranceCodesTest {
     vertx = Vertx.vertx();
     GatewayConfig config = ConfigLoader.load(List.of("gateway-config/demo.yaml"), null,
         Map.of(ConfigLoader.envName("redis.url"), redis.url()));
-    store = RedisStore.create(vertx, config.redis());
+    store = redis.connectedStore(vertx, config.redis());
     codes = new InsuranceCodes(store, config.insuranceCode(), new Pseudonyms(config.security().pepper()));
-    Await.until("Redis answers", Duration.ofSeconds(10), () -> {
-      try {
-        await(store.ping());
-        return true;
-      } catch (Exception e) {
-        return false;
-      }
-    });
   }
 
   @AfterAll

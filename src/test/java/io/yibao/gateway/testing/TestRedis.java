@@ -57,6 +57,24 @@ public final class TestRedis implements AutoCloseable {
   }
 
   /**
+   * The gateway's Redis client on this server, returned once it answers: the first connection of a cold JVM may
+   * take longer than one command's time bound. For tests that drive a mechanism without a gateway.
+   */
+  public io.yibao.gateway.redis.RedisStore connectedStore(io.vertx.core.Vertx vertx,
+                                                          io.yibao.gateway.config.GatewayConfig.Redis config) {
+    io.yibao.gateway.redis.RedisStore store = io.yibao.gateway.redis.RedisStore.create(vertx, config);
+    Await.until("Redis answers", java.time.Duration.ofSeconds(10), () -> {
+      try {
+        store.ping().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        return true;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    return store;
+  }
+
+  /**
    * Makes this Redis refuse every write (OOM, as a full or failing shard does) until {@link #acceptWrites()}; reads
    * and deletes still work. Tests use it to fail the one write between two steps of a flow, with a sandbox fault
    * holding the flow between them.
