@@ -37,12 +37,7 @@ class ContributionAccountTest {
   }
 
   static Resident steppedUp(Person employee, String device) {
-    Resident r = Resident.signIn(gateway.http(), employee.mobile(), device);
-    assertEquals(200, r.post("/api/v1/me/real-name",
-        new JsonObject().put("name", employee.name()).put("idNumber", employee.idNumber()).put("faceToken", Resident.faceToken(employee.psnNo()))).statusCode());
-    assertEquals(200, r.post("/api/v1/auth/step-up",
-        new JsonObject().put("faceToken", Resident.faceToken(employee.psnNo()))).statusCode());
-    return r;
+    return Resident.signIn(gateway.http(), employee.mobile(), device).bind(employee).stepUp(employee);
   }
 
   @Test

@@ -56,12 +56,7 @@ class ContributionDebitTest {
   }
 
   static Resident steppedUp(Person employee, String device) {
-    Resident r = Resident.signIn(gateway.http(), employee.mobile(), device);
-    assertEquals(200, r.post("/api/v1/me/real-name",
-        Resident.realName(employee)).statusCode());
-    assertEquals(200, r.post("/api/v1/auth/step-up",
-        new JsonObject().put("faceToken", Resident.faceToken(employee.psnNo()))).statusCode());
-    return r;
+    return Resident.signIn(gateway.http(), employee.mobile(), device).bind(employee).stepUp(employee);
   }
 
   static String status(Resident r, String id) {

@@ -111,6 +111,14 @@ public final class Resident {
     return this;
   }
 
+  /** Steps up by the bound person's face (sensitive operations allowed for a while). */
+  public Resident stepUp(io.yibao.sandbox.registry.Person person) {
+    HttpResponse<String> stepped = post("/api/v1/auth/step-up",
+        new JsonObject().put("faceToken", faceToken(person.psnNo())));
+    assertEquals(200, stepped.statusCode(), stepped.body());
+    return this;
+  }
+
   /** Binds the account to the person by real name and face, and activates the insurance code with a face token. */
   public Resident bindAndActivate(io.yibao.sandbox.registry.Person person) {
     bind(person);
