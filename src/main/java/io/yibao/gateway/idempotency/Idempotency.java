@@ -1,6 +1,8 @@
 package io.yibao.gateway.idempotency;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -109,11 +111,39 @@ public final class Idempotency {
    * with that failure (a 4xx problem is also stored, and replayed as an answer).
    */
   public Future<Answer> once(Attempt attempt, Supplier<Future<Answer>> action) {
+    return once(attempt, action, null);
+  }
+
+  /**
+   * As {@link #once}, but {@code reply} gets the answer (or the failure) first and the answer is stored after it:
+   * one Redis round trip less before the answer. Only for an operation whose re-run recognises its first run and
+   * answers as it did (a settlement is found again through its visit): if the store is lost, the claim expires
+   * after {@code inFlightSeconds} and the retry runs the operation again, which then changes nothing. A retry
+   * arriving between the answer and the store's landing sees 409 IDEMPOTENCY_IN_FLIGHT, as for any run still
+   * finishing.
+   */
+  public void onceAnsweringBeforeTheStore(Attempt attempt, Supplier<Future<Answer>> action,
+                                          Handler<AsyncResult<Answer>> reply) {
+    once(attempt, action, reply).onComplete(r -> {
+      if (!replied(r)) {
+        reply.handle(r);
+      }
+    });
+  }
+
+  /** True for what {@link #run} already handed to the early reply (the outcome of a claimed run). */
+  private static boolean replied(AsyncResult<Answer> r) {
+    return r.failed() && r.cause() == REPLIED;
+  }
+
+  private static final Throwable REPLIED = new Throwable("answered before its store", null, false, false) { };
+
+  private Future<Answer> once(Attempt attempt, Supplier<Future<Answer>> action, Handler<AsyncResult<Answer>> early) {
     String key = RedisKeys.key("idem:" + RedisKeys.digest(attempt.scope()), "idem", RedisKeys.digest(attempt.key()));
     String token = Secrets.randomId(16);
     return CLAIM.run(redis, List.of(key), List.of(attempt.fingerprint(), token, inFlightMillis))
         .compose(claim -> switch (claim.get(0).toString()) {
-          case "claimed" -> run(key, token, attempt, action);
+          case "claimed" -> run(key, token, attempt, action, early);
           case "done" -> Future.succeededFuture(decode(claim.get(1)));
           case "running" -> Future.failedFuture(ProblemException.retryLater(ProblemCode.IDEMPOTENCY_IN_FLIGHT,
               "The first request with this Idempotency-Key has not finished", 1));
@@ -123,7 +153,8 @@ public final class Idempotency {
         });
   }
 
-  private Future<Answer> run(String key, String token, Attempt attempt, Supplier<Future<Answer>> action) {
+  private Future<Answer> run(String key, String token, Attempt attempt, Supplier<Future<Answer>> action,
+                             Handler<AsyncResult<Answer>> early) {
     Future<Answer> outcome;
     try {
       outcome = action.get();
@@ -131,16 +162,19 @@ public final class Idempotency {
       outcome = Future.failedFuture(e);
     }
     return outcome.transform(done -> {
+      if (early != null) {
+        early.handle(done); // the answer leaves now; the store or release below goes out after it
+      }
       if (done.succeeded()) {
         Answer answer = done.result();
         Future<Void> kept = remembered(answer.status()) ? store(key, token, attempt, answer) : release(key, token, attempt);
-        return kept.map(answer);
+        return early != null ? kept.transform(ignored -> Future.failedFuture(REPLIED)) : kept.map(answer);
       }
       Throwable failure = done.cause();
       Future<Void> kept = failure instanceof ProblemException problem && remembered(problem.code().status())
           ? store(key, token, attempt, problemAnswer(problem, attempt.traceId()))
           : release(key, token, attempt);
-      return kept.transform(ignored -> Future.failedFuture(failure));
+      return kept.transform(ignored -> Future.failedFuture(early != null ? REPLIED : failure));
     });
   }
 

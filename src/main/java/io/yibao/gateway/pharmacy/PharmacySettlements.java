@@ -118,7 +118,7 @@ public final class PharmacySettlements {
 
   /**
    * Writes a known outcome (compare-and-set) and then takes the settlement out of the recovery queue, without
-   * waiting for that: the caller's next step (storing the answer) goes out beside it. If the write fails the
+   * waiting for that: the answer and its storing go out first. If the write fails the
    * settlement stays queued and the caller sees it as it was (recovery will write the outcome); if another resolver
    * moved it first, the caller sees it as that one left it, and the queue is that one's. A queue entry that could
    * not be taken out only costs recovery a look at a resolved record.
@@ -129,8 +129,16 @@ public final class PharmacySettlements {
       if (!move.moved()) {
         return Future.succeededFuture(move.record() == null ? r : move.record());
       }
-      records.recovered(Ref.of(r)).onFailure(removed ->
+      // Out of the queue on the next turn of the event loop, after the answer built from this outcome has gone:
+      // nobody waits on it.
+      Runnable dequeue = () -> records.recovered(Ref.of(r)).onFailure(removed ->
           LOG.warn("settlement outcome written, queue entry left for recovery", kv("settlement", r.get("id"))));
+      io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+      if (context == null) {
+        dequeue.run();
+      } else {
+        context.runOnContext(v -> dequeue.run());
+      }
       return Future.succeededFuture(move.record());
     }, failure -> {
       LOG.warn("settlement outcome not written, recovery will write it", kv("settlement", r.get("id")),

@@ -236,11 +236,12 @@ public final class PosEndpoints {
     Future<Void> queued = sent ? settlements.queue(ref) : Future.succeededFuture();
     Future<Map<String, String>> visit = visits.get(terminal.fixmedinsCode(), token);
     boolean[] ran = {false};
-    idempotency.once(attempt, () -> {
+    // The answer goes out before its storing: a retry whose answer was lost finds the settlement through the visit.
+    idempotency.onceAnsweringBeforeTheStore(attempt, () -> {
       ran[0] = true;
       return Future.all(queued, visit).compose(x -> settleOnce(terminal, body, attemptDigest(attempt), id, visit.result(),
           true));
-    }).onComplete(r -> {
+    }, r -> {
       if (!ran[0] && sent) {
         records.recovered(ref); // nothing was opened under this id: drop its queue entry now rather than later
       }

