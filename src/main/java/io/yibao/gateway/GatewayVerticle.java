@@ -133,6 +133,8 @@ final class GatewayVerticle extends VerticleBase {
               .setIdleTimeout(config.http().idleTimeoutSeconds())
               .setIdleTimeoutUnit(TimeUnit.SECONDS)
               .setCompressionSupported(true)
+              // Most answers are a few hundred bytes: compressing them costs CPU and saves nothing on the wire.
+              .setCompressionContentSizeThreshold(1024)
               .setTcpNoDelay(true)
               // HTTP/1.1 only on this plain port: HTTP/2 and TLS end at the load balancer. Upgrading to h2c here
               // lost large answers (a /metrics scrape that the server had ended never reached the JDK client) and
