@@ -70,16 +70,6 @@ public final class Sessions {
     return sessionPrefix(accountId) + sid;
   }
 
-  /** The budget of all the account's sessions together: {@code yb:{acct:<account>}:rl:account}. */
-  static String accountBucketKey(String accountId) {
-    return RateLimiter.key(tag(accountId), "account");
-  }
-
-  /** The budget of one session: {@code yb:{acct:<account>}:rl:session:<sid>}. */
-  static String sessionBucketKey(String accountId, String sid) {
-    return RateLimiter.key(tag(accountId), "session:" + sid);
-  }
-
   static String indexKey(String accountId) {
     return RedisKeys.key(tag(accountId), "sessions", "index");
   }
@@ -153,8 +143,9 @@ public final class Sessions {
    * budgets, slides the idle timeout, and brings the account's profile along.
    */
   public Future<ResidentSession> touch(String accountId, String sid) {
-    return TOUCH.run(redis, List.of(sessionKey(accountId, sid), AccountProfile.key(accountId),
-                accountBucketKey(accountId), sessionBucketKey(accountId, sid)),
+    // The budgets are fields of these two hashes (session-touch.lua): the account's in its profile, the session's
+    // in the session.
+    return TOUCH.run(redis, List.of(sessionKey(accountId, sid), AccountProfile.key(accountId)),
             List.of(Long.toString(System.currentTimeMillis()), Long.toString(idleMillis()),
                 Integer.toString(perAccount.limit()), Long.toString(perAccount.windowSeconds() * 1000L),
                 Integer.toString(perSession.limit()), Long.toString(perSession.windowSeconds() * 1000L)))
