@@ -3,8 +3,8 @@ package io.yibao.gateway.http;
 import io.vertx.ext.web.handler.PlatformHandler;
 import io.vertx.ext.web.RoutingContext;
 
-import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -19,7 +19,6 @@ public final class RequestIds implements PlatformHandler {
   private static final Pattern ACCEPTABLE = Pattern.compile("[A-Za-z0-9._-]{8,64}");
   /** An id that could be a mobile or ID number is replaced: trace ids go to logs, personal data never does. */
   private static final Pattern LOOKS_PERSONAL = Pattern.compile("1[3-9]\\d{9}|\\d{17}[0-9Xx]");
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   @Override
   public void handle(RoutingContext rc) {
@@ -36,9 +35,13 @@ public final class RequestIds implements PlatformHandler {
     return id != null ? id : "none";
   }
 
+  /**
+   * 128 random bits as 32 hex digits. A trace id is not a secret (it is echoed to the caller and logged), so it
+   * comes from the thread's own generator: a shared SecureRandom is a lock every request would take.
+   */
   static String newId() {
-    byte[] bytes = new byte[16];
-    RANDOM.nextBytes(bytes);
-    return HexFormat.of().formatHex(bytes);
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    HexFormat hex = HexFormat.of();
+    return hex.toHexDigits(random.nextLong()) + hex.toHexDigits(random.nextLong());
   }
 }
