@@ -3,7 +3,7 @@ package io.yibao;
 import io.yibao.gateway.config.ConfigException;
 import io.yibao.gateway.config.ConfigLoader;
 import io.yibao.gateway.config.GatewayConfig;
-import io.yibao.gateway.pharmacy.TerminalCommand;
+import io.yibao.gateway.cli.TerminalCommand;
 import io.yibao.demo.DemoRedis;
 import io.yibao.demo.DemoWiring;
 import io.yibao.sandbox.Sandbox;

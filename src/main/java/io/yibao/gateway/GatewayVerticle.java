@@ -7,22 +7,22 @@ import io.vertx.ext.web.Router;
 import io.yibao.gateway.auth.AccessTokens;
 import io.yibao.gateway.auth.ResidentAuthHandler;
 import io.yibao.gateway.auth.Sessions;
-import io.yibao.gateway.code.CodeEndpoints;
-import io.yibao.gateway.code.InsuranceCodes;
+import io.yibao.gateway.insurancecode.CodeEndpoints;
+import io.yibao.gateway.insurancecode.InsuranceCodes;
 import io.yibao.gateway.config.GatewayConfig;
 import io.yibao.gateway.contribution.ContributionEndpoints;
 import io.yibao.gateway.contribution.ContributionOrders;
 import io.yibao.gateway.contribution.ContributionRecording;
 import io.yibao.gateway.contribution.PaymentCallbacks;
 import io.yibao.gateway.outbox.Outbox;
-import io.yibao.gateway.payment.WechatPayClient;
-import io.yibao.gateway.payment.WechatPayNotifications;
+import io.yibao.gateway.wechatpay.WechatPayClient;
+import io.yibao.gateway.wechatpay.WechatPayNotifications;
 import io.yibao.gateway.idempotency.Idempotency;
 import io.yibao.gateway.pharmacy.ConfirmationsOfBinding;
 import io.yibao.gateway.pharmacy.NationalInterface;
 import io.yibao.gateway.pharmacy.PharmacySettlements;
 import io.yibao.gateway.pharmacy.PosEndpoints;
-import io.yibao.gateway.pharmacy.ResidentPaymentEndpoints;
+import io.yibao.gateway.pharmacy.PaymentConfirmationEndpoints;
 import io.yibao.gateway.pharmacy.SettlementRecords;
 import io.yibao.gateway.pharmacy.SettlementRecovery;
 import io.yibao.gateway.pharmacy.TerminalAuthHandler;
@@ -106,7 +106,7 @@ final class GatewayVerticle extends VerticleBase {
         config.redis().commandTimeoutMillis());
     new PosEndpoints(config.pharmacy(), insuranceCodes, new Visits(redis, config.pharmacy().visitTokenSeconds()),
         settlements, idempotency, redis, core).register(operations);
-    new ResidentPaymentEndpoints(settlements).register(operations);
+    new PaymentConfirmationEndpoints(settlements).register(operations);
     recovery = new SettlementRecovery(settlements);
 
     ContributionOrders contributionOrders = new ContributionOrders(redis, pseudonyms, meCopies);

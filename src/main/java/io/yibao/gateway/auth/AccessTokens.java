@@ -1,5 +1,6 @@
 package io.yibao.gateway.auth;
 
+import io.yibao.gateway.crypto.Secrets;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.jsonwebtoken.Claims;

@@ -1,5 +1,6 @@
 package io.yibao.gateway.auth;
 
+import io.yibao.gateway.crypto.Secrets;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;

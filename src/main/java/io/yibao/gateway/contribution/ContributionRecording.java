@@ -7,9 +7,9 @@ import io.yibao.gateway.contribution.ContributionOrders.Status;
 import io.yibao.gateway.core.CoreClient;
 import io.yibao.gateway.core.CoreResponse;
 import io.yibao.gateway.outbox.Outbox;
-import io.yibao.gateway.payment.WechatPayClient;
-import io.yibao.gateway.payment.WechatPayRefused;
-import io.yibao.gateway.payment.WechatRefund;
+import io.yibao.gateway.wechatpay.WechatPayClient;
+import io.yibao.gateway.wechatpay.WechatPayRefused;
+import io.yibao.gateway.wechatpay.WechatRefund;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -7,9 +7,9 @@ import io.yibao.gateway.config.GatewayConfig.Limit;
 import io.yibao.gateway.http.RequestIds;
 import io.yibao.gateway.ratelimit.ClientAddressLimit;
 import io.yibao.gateway.ratelimit.RateLimiter;
-import io.yibao.gateway.payment.NotifyRejected;
-import io.yibao.gateway.payment.WechatPayAck;
-import io.yibao.gateway.payment.WechatPayNotifications;
+import io.yibao.gateway.wechatpay.NotifyRejected;
+import io.yibao.gateway.wechatpay.WechatPayAck;
+import io.yibao.gateway.wechatpay.WechatPayNotifications;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

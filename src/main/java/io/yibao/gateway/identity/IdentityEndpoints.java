@@ -8,7 +8,7 @@ import io.yibao.gateway.auth.AccessTokens;
 import io.yibao.gateway.auth.RefreshToken;
 import io.yibao.gateway.auth.AccountProfile;
 import io.yibao.gateway.auth.ResidentSession;
-import io.yibao.gateway.auth.Secrets;
+import io.yibao.gateway.crypto.Secrets;
 import io.yibao.gateway.auth.Sessions;
 import io.yibao.gateway.config.GatewayConfig;
 import io.yibao.gateway.core.CoreClient;

@@ -3,7 +3,7 @@ package io.yibao.gateway.identity;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
-import io.yibao.gateway.auth.Secrets;
+import io.yibao.gateway.crypto.Secrets;
 import io.yibao.gateway.config.GatewayConfig;
 import io.yibao.gateway.core.CoreClient;
 import io.yibao.gateway.http.ProblemCode;

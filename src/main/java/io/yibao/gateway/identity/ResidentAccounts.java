@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
 import io.yibao.gateway.auth.AccountProfile;
-import io.yibao.gateway.auth.Secrets;
+import io.yibao.gateway.crypto.Secrets;
 import io.yibao.gateway.auth.Sessions;
 import io.yibao.gateway.privacy.Pseudonyms;
 import io.yibao.gateway.redis.RedisKeys;

@@ -5,7 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
-import io.yibao.gateway.auth.Secrets;
+import io.yibao.gateway.crypto.Secrets;
 import io.yibao.gateway.redis.RedisKeys;
 import io.yibao.gateway.redis.RedisStore;
 import org.slf4j.Logger;

@@ -1,11 +1,12 @@
 package io.yibao.gateway.pharmacy;
 
+import io.yibao.gateway.crypto.Secrets;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.yibao.gateway.code.InsuranceCodes;
+import io.yibao.gateway.insurancecode.InsuranceCodes;
 import io.yibao.gateway.config.GatewayConfig;
 import io.yibao.gateway.core.CoreClient;
 import io.yibao.gateway.core.CoreClients;
@@ -229,7 +230,7 @@ public final class PosEndpoints {
     Terminal terminal = Terminal.of(rc);
     JsonObject body = rc.body().asJsonObject();
     Idempotency.Attempt attempt = Idempotency.Attempt.of(rc, "pos:" + terminal.terminalId());
-    String id = io.yibao.gateway.auth.Secrets.randomId(16);
+    String id = io.yibao.gateway.crypto.Secrets.randomId(16);
     String token = body.getString("visitToken");
     SettlementRecords.Ref ref = new SettlementRecords.Ref(terminal.fixmedinsCode(), id);
     boolean sent = !needsConfirmation(body);
@@ -334,7 +335,7 @@ public final class PosEndpoints {
 
   /** Settles the visit again under a new id, once its own never-sent settlement let go of it. */
   private Future<Idempotency.Answer> retry(Terminal terminal, JsonObject body, String attempt) {
-    String id = io.yibao.gateway.auth.Secrets.randomId(16);
+    String id = io.yibao.gateway.crypto.Secrets.randomId(16);
     SettlementRecords.Ref ref = new SettlementRecords.Ref(terminal.fixmedinsCode(), id);
     Future<Void> queued = needsConfirmation(body) ? Future.succeededFuture() : settlements.queue(ref);
     return queued.compose(x -> visits.get(terminal.fixmedinsCode(), body.getString("visitToken")))

@@ -2,7 +2,7 @@ package io.yibao.gateway.pharmacy;
 
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
-import io.yibao.gateway.auth.Secrets;
+import io.yibao.gateway.crypto.Secrets;
 import io.yibao.gateway.redis.RedisKeys;
 import io.yibao.gateway.redis.RedisScript;
 import io.yibao.gateway.redis.RedisStore;

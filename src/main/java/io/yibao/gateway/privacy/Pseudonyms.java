@@ -1,6 +1,6 @@
 package io.yibao.gateway.privacy;
 
-import io.yibao.gateway.auth.Secrets;
+import io.yibao.gateway.crypto.Secrets;
 
 /**
  * Keyed one-way names for personal identifiers (phone numbers, person numbers) wherever one is needed in a

@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.yibao.gateway.auth.Secrets;
+import io.yibao.gateway.crypto.Secrets;
 import io.yibao.gateway.config.GatewayConfig;
 import io.yibao.gateway.core.CoreClients;
 import io.yibao.gateway.pharmacy.SettlementRecords.Status;

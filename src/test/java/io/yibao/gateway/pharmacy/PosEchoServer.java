@@ -27,9 +27,9 @@ import java.util.concurrent.TimeUnit;
  * {@code POST /pos/v1/echo} behind {@code terminalSignature}, answering with the terminal it saw. Each server has
  * its own Terminals, as each gateway verticle does.
  */
-final class PosEchoServer implements AutoCloseable {
+public final class PosEchoServer implements AutoCloseable {
 
-  static final byte[] TERMINAL_SECRET_KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  public static final byte[] TERMINAL_SECRET_KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   static final int SKEW_SECONDS = 300;
 
   final Vertx vertx;
@@ -50,7 +50,7 @@ final class PosEchoServer implements AutoCloseable {
     return RedisStore.create(vertx, new GatewayConfig.Redis(URI.create(redis.url()), 4, 1024, 1000, 2000));
   }
 
-  static PosEchoServer start(TestRedis testRedis, Duration cacheTtl) {
+  public static PosEchoServer start(TestRedis testRedis, Duration cacheTtl) {
     Vertx vertx = Vertx.vertx();
     RedisStore redis = redis(vertx, testRedis);
     Terminals terminals = new Terminals(redis, TERMINAL_SECRET_KEY, cacheTtl);
@@ -86,7 +86,7 @@ final class PosEchoServer implements AutoCloseable {
   }
 
   /** Sends {@code method pathWithQuery} with the given headers and body (null: none). */
-  HttpResponse<String> send(String method, String pathWithQuery, Map<String, String> headers, byte[] body) {
+  public HttpResponse<String> send(String method, String pathWithQuery, Map<String, String> headers, byte[] body) {
     HttpRequest.Builder request = http.request(pathWithQuery);
     headers.forEach(request::header);
     if (body != null) {
@@ -98,7 +98,7 @@ final class PosEchoServer implements AutoCloseable {
   }
 
   /** A correctly signed request, stamped now with a fresh nonce. */
-  HttpResponse<String> signed(String terminalId, String secret, String method, String pathWithQuery, byte[] body) {
+  public HttpResponse<String> signed(String terminalId, String secret, String method, String pathWithQuery, byte[] body) {
     return send(method, pathWithQuery, TerminalSignature.headers(terminalId, secret, method, pathWithQuery, body), body);
   }
 

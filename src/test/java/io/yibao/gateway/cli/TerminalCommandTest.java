@@ -1,5 +1,6 @@
-package io.yibao.gateway.pharmacy;
+package io.yibao.gateway.cli;
 
+import io.yibao.gateway.pharmacy.PosEchoServer;
 import io.yibao.MainAccess;
 import io.yibao.demo.DemoRedis;
 import io.yibao.gateway.testing.TestRedis;

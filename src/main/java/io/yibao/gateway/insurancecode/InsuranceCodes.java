@@ -1,10 +1,10 @@
-package io.yibao.gateway.code;
+package io.yibao.gateway.insurancecode;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
-import io.yibao.gateway.auth.Secrets;
+import io.yibao.gateway.crypto.Secrets;
 import io.yibao.gateway.config.GatewayConfig;
 import io.yibao.gateway.http.ProblemCode;
 import io.yibao.gateway.http.ProblemException;

@@ -1,4 +1,4 @@
-package io.yibao.gateway.payment;
+package io.yibao.gateway.wechatpay;
 
 import io.vertx.core.json.JsonObject;
 import io.yibao.gateway.config.GatewayConfig;
@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.Map;
 
-import static io.yibao.gateway.payment.SandboxChannel.await;
-import static io.yibao.gateway.payment.SandboxChannel.confirm;
-import static io.yibao.gateway.payment.SandboxChannel.failure;
-import static io.yibao.gateway.payment.SandboxChannel.outTradeNo;
+import static io.yibao.gateway.wechatpay.SandboxChannel.await;
+import static io.yibao.gateway.wechatpay.SandboxChannel.confirm;
+import static io.yibao.gateway.wechatpay.SandboxChannel.failure;
+import static io.yibao.gateway.wechatpay.SandboxChannel.outTradeNo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

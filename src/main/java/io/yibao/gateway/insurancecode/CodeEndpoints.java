@@ -1,4 +1,4 @@
-package io.yibao.gateway.code;
+package io.yibao.gateway.insurancecode;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

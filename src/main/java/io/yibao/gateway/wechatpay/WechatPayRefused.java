@@ -1,4 +1,4 @@
-package io.yibao.gateway.payment;
+package io.yibao.gateway.wechatpay;
 
 import java.util.Set;
 

@@ -1,4 +1,4 @@
-package io.yibao.gateway.auth;
+package io.yibao.gateway.crypto;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;

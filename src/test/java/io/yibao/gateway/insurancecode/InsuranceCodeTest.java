@@ -1,4 +1,4 @@
-package io.yibao.gateway.code;
+package io.yibao.gateway.insurancecode;
 
 import com.google.zxing.BinaryBitmap;
 import com.google.zxing.client.j2se.BufferedImageLuminanceSource;

@@ -1,4 +1,4 @@
-package io.yibao.gateway.payment;
+package io.yibao.gateway.wechatpay;
 
 import io.vertx.core.json.JsonObject;
 

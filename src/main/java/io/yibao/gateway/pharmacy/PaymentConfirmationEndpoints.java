@@ -20,12 +20,12 @@ import java.util.Map;
  * members', settled with codes this account showed), newest first; payments above the confirmation amount
  * waiting for them; and confirming one (step-up required), which settles it.
  */
-public final class ResidentPaymentEndpoints {
+public final class PaymentConfirmationEndpoints {
 
   private final PharmacySettlements settlements;
   private final SettlementRecords records;
 
-  public ResidentPaymentEndpoints(PharmacySettlements settlements) {
+  public PaymentConfirmationEndpoints(PharmacySettlements settlements) {
     this.settlements = settlements;
     this.records = settlements.records();
   }

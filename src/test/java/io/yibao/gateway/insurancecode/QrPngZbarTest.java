@@ -1,4 +1,4 @@
-package io.yibao.gateway.code;
+package io.yibao.gateway.insurancecode;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,9 +14,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import static io.yibao.gateway.code.QrCodes.CHINESE;
-import static io.yibao.gateway.code.QrCodes.CODE_28;
-import static io.yibao.gateway.code.QrCodes.MIXED;
+import static io.yibao.gateway.insurancecode.QrCodes.CHINESE;
+import static io.yibao.gateway.insurancecode.QrCodes.CODE_28;
+import static io.yibao.gateway.insurancecode.QrCodes.MIXED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,4 +1,4 @@
-package io.yibao.gateway.payment;
+package io.yibao.gateway.wechatpay;
 
 /**
  * A payment notify that the gateway refuses to believe or cannot read. {@link #reason()} and the message are safe to

@@ -1,4 +1,4 @@
-package io.yibao.gateway.payment;
+package io.yibao.gateway.wechatpay;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;

@@ -1,11 +1,11 @@
-package io.yibao.gateway.payment;
+package io.yibao.gateway.wechatpay;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.yibao.gateway.config.GatewayConfig;
-import io.yibao.gateway.payment.NotifyRejected.Reason;
+import io.yibao.gateway.wechatpay.NotifyRejected.Reason;
 import io.yibao.gateway.testing.Await;
 import io.yibao.gateway.testing.Http;
 import org.junit.jupiter.api.AfterAll;
@@ -37,10 +37,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import static io.yibao.gateway.payment.SandboxChannel.await;
-import static io.yibao.gateway.payment.SandboxChannel.confirm;
-import static io.yibao.gateway.payment.SandboxChannel.notifies;
-import static io.yibao.gateway.payment.SandboxChannel.outTradeNo;
+import static io.yibao.gateway.wechatpay.SandboxChannel.await;
+import static io.yibao.gateway.wechatpay.SandboxChannel.confirm;
+import static io.yibao.gateway.wechatpay.SandboxChannel.notifies;
+import static io.yibao.gateway.wechatpay.SandboxChannel.outTradeNo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

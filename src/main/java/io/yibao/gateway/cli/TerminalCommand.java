@@ -1,5 +1,7 @@
-package io.yibao.gateway.pharmacy;
+package io.yibao.gateway.cli;
 
+import io.yibao.gateway.pharmacy.Terminal;
+import io.yibao.gateway.pharmacy.Terminals;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.yibao.gateway.config.ConfigException;

@@ -1,10 +1,10 @@
-package io.yibao.gateway.payment;
+package io.yibao.gateway.wechatpay;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.yibao.gateway.config.GatewayConfig;
-import io.yibao.gateway.payment.NotifyRejected.Reason;
+import io.yibao.gateway.wechatpay.NotifyRejected.Reason;
 
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;

@@ -1,4 +1,4 @@
-package io.yibao.gateway.code;
+package io.yibao.gateway.insurancecode;
 
 import com.google.zxing.BarcodeFormat;
 import com.google.zxing.EncodeHintType;
@@ -26,7 +26,7 @@ import java.util.function.ToIntFunction;
  * <p>Run after {@code mvn test-compile}:
  * <pre>
  * mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -cp target/classes:target/test-classes:$(cat target/cp.txt) io.yibao.gateway.code.QrPngBenchmark [iterations]
+ * java -cp target/classes:target/test-classes:$(cat target/cp.txt) io.yibao.gateway.insurancecode.QrPngBenchmark [iterations]
  * </pre>
  */
 public final class QrPngBenchmark {

@@ -1,4 +1,4 @@
-package io.yibao.gateway.code;
+package io.yibao.gateway.insurancecode;
 
 import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
 import com.google.zxing.qrcode.decoder.Mode;
@@ -23,10 +23,10 @@ import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
-import static io.yibao.gateway.code.QrCodes.CHINESE;
-import static io.yibao.gateway.code.QrCodes.CODE_28;
-import static io.yibao.gateway.code.QrCodes.CODE_28_B;
-import static io.yibao.gateway.code.QrCodes.MIXED;
+import static io.yibao.gateway.insurancecode.QrCodes.CHINESE;
+import static io.yibao.gateway.insurancecode.QrCodes.CODE_28;
+import static io.yibao.gateway.insurancecode.QrCodes.CODE_28_B;
+import static io.yibao.gateway.insurancecode.QrCodes.MIXED;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
