@@ -244,7 +244,7 @@ public final class PosEndpoints {
           true));
     }, r -> {
       if (!ran[0] && sent) {
-        records.recovered(ref); // nothing was opened under this id: drop its queue entry now rather than later
+        settlements.recovered(ref); // nothing was opened under this id: drop its queue entry now rather than later
       }
       if (r.failed()) {
         Responses.fail(rc, r.cause());
@@ -344,7 +344,7 @@ public final class PosEndpoints {
 
   /** The queue entry of a settlement id that was never opened: dropped now rather than by recovery. */
   private Future<Void> dropQueued(Terminal terminal, String id) {
-    return records.recovered(new SettlementRecords.Ref(terminal.fixmedinsCode(), id)).otherwiseEmpty();
+    return settlements.recovered(new SettlementRecords.Ref(terminal.fixmedinsCode(), id)).otherwiseEmpty();
   }
 
   /**
@@ -357,7 +357,7 @@ public final class PosEndpoints {
     return records.transition(r, from, Status.FAILED, "err", "not sent: the settlement could not be recorded",
             "notSent", "1")
         .compose(move -> move.moved() ? Future.join(
-            from == Status.PENDING ? records.recovered(SettlementRecords.Ref.of(r)) : Future.succeededFuture(),
+            from == Status.PENDING ? settlements.recovered(SettlementRecords.Ref.of(r)) : Future.succeededFuture(),
             visits.releaseSettlement(terminal.fixmedinsCode(), token, r.get("id")),
             records.unindex(r.get("acct"), r.get("id"))).mapEmpty()
             : Future.succeededFuture())
