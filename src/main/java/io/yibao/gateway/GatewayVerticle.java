@@ -14,7 +14,6 @@ import io.yibao.gateway.contribution.ContributionEndpoints;
 import io.yibao.gateway.contribution.ContributionOrders;
 import io.yibao.gateway.contribution.ContributionRecording;
 import io.yibao.gateway.contribution.PaymentCallbacks;
-import io.yibao.gateway.outbox.Outbox;
 import io.yibao.gateway.wechatpay.WechatPayClient;
 import io.yibao.gateway.wechatpay.WechatPayNotifications;
 import io.yibao.gateway.idempotency.Idempotency;
@@ -24,10 +23,10 @@ import io.yibao.gateway.pharmacy.PharmacySettlements;
 import io.yibao.gateway.pharmacy.PosEndpoints;
 import io.yibao.gateway.pharmacy.PaymentConfirmationEndpoints;
 import io.yibao.gateway.pharmacy.SettlementRecords;
-import io.yibao.gateway.pharmacy.SettlementRecovery;
 import io.yibao.gateway.pharmacy.TerminalAuthHandler;
 import io.yibao.gateway.pharmacy.Terminals;
 import io.yibao.gateway.pharmacy.Visits;
+import io.yibao.gateway.queue.WorkQueue;
 import io.yibao.gateway.core.StaleCopies;
 import io.yibao.gateway.identity.FaceTokens;
 import io.yibao.gateway.identity.IdentityEndpoints;
@@ -63,7 +62,7 @@ final class GatewayVerticle extends VerticleBase {
   private final int port;
   private RedisStore redis;
   private CoreClients core;
-  private SettlementRecovery recovery;
+  private PharmacySettlements settlements;
   private ContributionRecording recording;
   private HttpServer server;
 
@@ -90,9 +89,10 @@ final class GatewayVerticle extends VerticleBase {
         List.of(insuranceCodes, new ConfirmationsOfBinding(settlementRecords)));
     FaceTokens faceTokens = new FaceTokens(config.security().faceTokenIssuer(), config.security().faceTokenPublicKey(),
         redis);
-    Outbox collectionOutbox = new Outbox(vertx, redis, "collection", Outbox.Options.of(config.outbox()),
+    WorkQueue collectionOutbox = new WorkQueue(vertx, redis, "collection", WorkQueue.Options.of(config.outbox()),
         shared.registry());
-    Operations operations = operations(collectionOutbox);
+    WorkQueue settlementRecovery = PharmacySettlements.recoveryQueue(vertx, redis, config, shared.registry());
+    Operations operations = operations(collectionOutbox, settlementRecovery);
     new IdentityEndpoints(config.identity(),
         new OneTimeCodes(redis, limiter, core.client("sms"), pseudonyms, config.identity()),
         residentAccounts, sessions, residentTokens, faceTokens, limiter, clientAddress, addressLimit,
@@ -101,13 +101,12 @@ final class GatewayVerticle extends VerticleBase {
 
     Idempotency idempotency = new Idempotency(redis, config.idempotency());
     new CodeEndpoints(config.insuranceCode(), insuranceCodes, faceTokens, core).register(operations);
-    PharmacySettlements settlements = new PharmacySettlements(new NationalInterface(core.client("settlement"), redis),
+    settlements = new PharmacySettlements(new NationalInterface(core.client("settlement"), redis),
         settlementRecords, config.pharmacy(), config.core().get("settlement"),
-        config.redis().commandTimeoutMillis());
+        config.redis().commandTimeoutMillis(), settlementRecovery);
     new PosEndpoints(config.pharmacy(), insuranceCodes, new Visits(redis, config.pharmacy().visitTokenSeconds()),
         settlements, idempotency, redis, core).register(operations);
     new PaymentConfirmationEndpoints(settlements).register(operations);
-    recovery = new SettlementRecovery(settlements);
 
     ContributionOrders contributionOrders = new ContributionOrders(redis, pseudonyms, meCopies);
     WechatPayClient channel = new WechatPayClient(core, config);
@@ -127,7 +126,7 @@ final class GatewayVerticle extends VerticleBase {
           Map.of("residentBearer", new ResidentAuthHandler(residentTokens, sessions, addressLimit),
               "terminalSignature", new TerminalAuthHandler(terminals, config.pharmacy().signatureSkewSeconds(),
                   config.rateLimits().perTerminal(), config.rateLimits().perPharmacy(), addressLimit)));
-      recovery.start(vertx);
+      settlements.startRecovery();
       recording.start();
       server = HttpEdge.install(vertx.createHttpServer(HttpEdge.options()
               .setIdleTimeout(config.http().idleTimeoutSeconds())
@@ -164,7 +163,7 @@ final class GatewayVerticle extends VerticleBase {
             : Future.failedFuture(failure));
   }
 
-  private Operations operations(Outbox collectionOutbox) {
+  private Operations operations(WorkQueue collectionOutbox, WorkQueue settlementRecovery) {
     Operations operations = new Operations();
     ReadinessCheck redisCheck = new ReadinessCheck() {
       public String name() {
@@ -179,6 +178,7 @@ final class GatewayVerticle extends VerticleBase {
     checks.add(redisCheck);
     checks.addAll(shared.coreGuards().readinessChecks());
     checks.add(collectionOutbox.readiness());
+    checks.add(settlementRecovery.readiness());
     new OpsEndpoints(checks).register(operations);
     shared.docs().register(operations);
     return operations;
@@ -194,8 +194,8 @@ final class GatewayVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<Void> drained = server == null ? Future.succeededFuture()
         : server.shutdown(config.http().drainSeconds(), TimeUnit.SECONDS);
-    if (recovery != null) {
-      recovery.stop(vertx);
+    if (settlements != null) {
+      settlements.stopRecovery();
     }
     if (recording != null) {
       recording.stop();

@@ -11,7 +11,8 @@ public record RefreshToken(String accountId, String sessionId, String secret) {
 
   private static final Pattern SHAPE = Pattern.compile("([A-Za-z0-9_-]{22})\\.([A-Za-z0-9_-]{22})\\.([A-Za-z0-9_-]{43})");
 
-  static String format(String accountId, String sid, String secret) {
+  /** The token's text: what {@link #parse} reads back. */
+  public static String format(String accountId, String sid, String secret) {
     return accountId + "." + sid + "." + secret;
   }
 

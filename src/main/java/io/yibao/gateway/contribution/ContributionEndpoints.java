@@ -156,14 +156,7 @@ public final class ContributionEndpoints {
   private void create(RoutingContext rc) {
     ResidentSession s = ResidentSession.of(rc);
     JsonObject body = rc.body().asJsonObject();
-    idempotency.once(Idempotency.Attempt.of(rc, "contrib:" + s.accountId()), () -> createOnce(s, body))
-        .onComplete(r -> {
-          if (r.failed()) {
-            Responses.fail(rc, r.cause());
-          } else {
-            Idempotency.send(rc, r.result());
-          }
-        });
+    idempotency.respond(rc, "contrib:" + s.accountId(), attempt -> createOnce(s, body));
   }
 
   private Future<Idempotency.Answer> createOnce(ResidentSession s, JsonObject body) {

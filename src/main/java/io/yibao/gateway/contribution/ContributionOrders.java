@@ -75,8 +75,9 @@ public final class ContributionOrders {
   }
 
   /**
-   * Holds the persons for the order, one SET NX each; when one is held by another order, the ones taken are let go
-   * again. Returns the index of the person held elsewhere, or -1 when all are held for this order.
+   * Holds the persons for the order, one claim each ({@link RedisStore#setIfAbsentGet}: who holds it, in one step);
+   * when one is held by another order, the ones taken are let go again. Returns the index of the person held
+   * elsewhere, or -1 when all are held for this order.
    */
   public Future<Integer> hold(String orderId, int year, List<String> psnNos, long millis) {
     return holdFrom(orderId, year, psnNos, millis, 0);
@@ -87,9 +88,7 @@ public final class ContributionOrders {
       return Future.succeededFuture(-1);
     }
     String key = holdKey(year, psnNos.get(i));
-    return redis.send(Command.SET, key, orderId, "NX", "PX", millis)
-        .compose(set -> set != null ? Future.succeededFuture(true)
-            : redis.send(Command.GET, key).map(holder -> holder != null && orderId.equals(holder.toString())))
+    return redis.setIfAbsentGet(key, orderId, millis).map(orderId::equals)
         .compose(ours -> ours ? holdFrom(orderId, year, psnNos, millis, i + 1)
             : release(orderId, year, psnNos.subList(0, i)).map(i));
   }

@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.yibao.gateway.contribution.ContributionOrders.Status;
 import io.yibao.gateway.core.CoreClient;
 import io.yibao.gateway.core.CoreResponse;
-import io.yibao.gateway.outbox.Outbox;
+import io.yibao.gateway.queue.WorkQueue;
 import io.yibao.gateway.wechatpay.WechatPayClient;
 import io.yibao.gateway.wechatpay.WechatPayRefused;
 import io.yibao.gateway.wechatpay.WechatRefund;
@@ -19,7 +19,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
  * Brings every order whose money moved to its end — recorded at the collection system, or the money back with the
- * payer — through the durable outbox (a Redis stream, retried with back-off, surviving restarts). One message per
+ * payer — through the durable work queue ({@link WorkQueue} "collection": leased, retried with back-off, surviving restarts). One message per
  * order, named by the order id; what an attempt does follows from the order's status, so a message delivered twice,
  * or queued twice, does no harm:
  * <ul>
@@ -46,13 +46,13 @@ public final class ContributionRecording {
 
   private static final Logger LOG = LoggerFactory.getLogger(ContributionRecording.class);
 
-  private final Outbox outbox;
+  private final WorkQueue outbox;
   private final ContributionOrders orders;
   private final CoreClient collection;
   private final CoreClient accounts;
   private final WechatPayClient channel;
 
-  public ContributionRecording(Outbox outbox, ContributionOrders orders, CoreClient collection, CoreClient accounts,
+  public ContributionRecording(WorkQueue outbox, ContributionOrders orders, CoreClient collection, CoreClient accounts,
                                WechatPayClient channel) {
     this.outbox = outbox;
     this.orders = orders;
@@ -63,7 +63,7 @@ public final class ContributionRecording {
 
   /** Durable before it returns: the caller may send the debit, or report the order paid. */
   public Future<Void> enqueue(String orderId) {
-    return outbox.enqueue(orderId, new JsonObject().put("orderId", orderId)).mapEmpty();
+    return outbox.enqueue(orderId, new JsonObject().put("orderId", orderId));
   }
 
   /**
@@ -125,27 +125,27 @@ public final class ContributionRecording {
     return "contrib-" + orderId;
   }
 
-  Future<Outbox.Delivery> deliver(String orderId) {
-    return orders.get(orderId).compose(o -> o == null ? Future.succeededFuture(Outbox.Delivery.DEAD) : step(o));
+  Future<WorkQueue.Delivery> deliver(String orderId) {
+    return orders.get(orderId).compose(o -> o == null ? Future.succeededFuture(WorkQueue.Delivery.DEAD) : step(o));
   }
 
-  private Future<Outbox.Delivery> step(Map<String, String> o) {
+  private Future<WorkQueue.Delivery> step(Map<String, String> o) {
     Status status = Status.valueOf(o.get("status"));
     boolean account = "PERSONAL_ACCOUNT".equals(o.get("method"));
     return switch (status) {
       case AWAITING_PAYMENT -> account && settled(o)
           ? fail(o, Status.AWAITING_PAYMENT, "the payment did not start")
-          : Future.succeededFuture(account ? Outbox.Delivery.RETRY : Outbox.Delivery.OK);
-      case PAYING -> settled(o) ? resolveDebit(o) : Future.succeededFuture(Outbox.Delivery.RETRY);
+          : Future.succeededFuture(account ? WorkQueue.Delivery.RETRY : WorkQueue.Delivery.OK);
+      case PAYING -> settled(o) ? resolveDebit(o) : Future.succeededFuture(WorkQueue.Delivery.RETRY);
       case PAID -> record(o);
       case REFUNDING -> refund(o);
-      case RECORDED, REFUNDED, FAILED, CANCELLED, EXPIRED -> orders.release(o).map(Outbox.Delivery.OK);
+      case RECORDED, REFUNDED, FAILED, CANCELLED, EXPIRED -> orders.release(o).map(WorkQueue.Delivery.OK);
     };
   }
 
   /** On from the order as a status change left it (moved or not: someone else may have been first). */
-  private Future<Outbox.Delivery> next(ContributionOrders.Change c) {
-    return c.order() == null ? Future.succeededFuture(Outbox.Delivery.DEAD) : step(c.order());
+  private Future<WorkQueue.Delivery> next(ContributionOrders.Change c) {
+    return c.order() == null ? Future.succeededFuture(WorkQueue.Delivery.DEAD) : step(c.order());
   }
 
   /** Past the time by which the debit's own answer would have come: asking the ledger now cannot race it. */
@@ -153,7 +153,7 @@ public final class ContributionRecording {
     return o.get("settleBy") == null || Long.parseLong(o.get("settleBy")) <= System.currentTimeMillis();
   }
 
-  private Future<Outbox.Delivery> resolveDebit(Map<String, String> o) {
+  private Future<WorkQueue.Delivery> resolveDebit(Map<String, String> o) {
     String id = o.get("id");
     return accounts.get("/debits/" + debitId(id)).compose(found -> {
       if (found.ok() && "DEBITED".equals(found.json().getString("status"))) {
@@ -163,30 +163,30 @@ public final class ContributionRecording {
         // Not taken (or voided already): make that final, since a copy of the debit may still be on its way.
         return accounts.post("/debits/" + debitId(id) + "/void", new JsonObject()).compose(voided -> {
           if (!voided.ok()) {
-            return Future.succeededFuture(Outbox.Delivery.RETRY);
+            return Future.succeededFuture(WorkQueue.Delivery.RETRY);
           }
           return "DEBITED".equals(voided.json().getString("status")) ? paid(o)
               : fail(o, Status.PAYING, "the personal account was not debited");
         });
       }
-      return Future.succeededFuture(Outbox.Delivery.RETRY);
+      return Future.succeededFuture(WorkQueue.Delivery.RETRY);
     });
   }
 
-  private Future<Outbox.Delivery> paid(Map<String, String> o) {
+  private Future<WorkQueue.Delivery> paid(Map<String, String> o) {
     String id = o.get("id");
     LOG.info("lost debit answer resolved: debited", kv("order", id));
     return orders.change(id, Status.PAYING, Status.PAID, "paidAt", Long.toString(System.currentTimeMillis()),
         "txn", "acct-" + id).compose(this::next);
   }
 
-  private Future<Outbox.Delivery> fail(Map<String, String> o, Status from, String why) {
+  private Future<WorkQueue.Delivery> fail(Map<String, String> o, Status from, String why) {
     LOG.info("contribution order failed, nothing was paid", kv("order", o.get("id")), kv("reason", why));
     return orders.change(o.get("id"), from, Status.FAILED, "err", why)
         .compose(this::next);
   }
 
-  private Future<Outbox.Delivery> record(Map<String, String> o) {
+  private Future<WorkQueue.Delivery> record(Map<String, String> o) {
     String id = o.get("id");
     JsonObject payment = new JsonObject().put("orderId", id).put("year", Integer.parseInt(o.get("year")))
         .put("channel", o.get("method")).put("lines", new JsonArray(o.get("lines")));
@@ -201,7 +201,7 @@ public final class ContributionRecording {
           kv("status", answer.status()), kv("error", error));
       return orders.change(id, Status.PAID, Status.REFUNDING, "refundReason", refundReason(error))
           .compose(this::next);
-    }, unavailable -> Future.succeededFuture(Outbox.Delivery.RETRY));
+    }, unavailable -> Future.succeededFuture(WorkQueue.Delivery.RETRY));
   }
 
   static String refundReason(String collectionError) {
@@ -212,7 +212,7 @@ public final class ContributionRecording {
     };
   }
 
-  private Future<Outbox.Delivery> refund(Map<String, String> o) {
+  private Future<WorkQueue.Delivery> refund(Map<String, String> o) {
     String id = o.get("id");
     long total = Long.parseLong(o.get("total"));
     Future<Boolean> back;
@@ -232,12 +232,12 @@ public final class ContributionRecording {
             return Future.failedFuture(e);
           });
     }
-    return back.compose(done -> !done ? Future.succeededFuture(Outbox.Delivery.RETRY)  // processing: ask again
+    return back.compose(done -> !done ? Future.succeededFuture(WorkQueue.Delivery.RETRY)  // processing: ask again
             : orders.change(id, Status.REFUNDING, Status.REFUNDED, "refundedAt",
                 Long.toString(System.currentTimeMillis()))
             .compose(this::next)
             .onSuccess(x -> LOG.info("contribution refunded", kv("order", id))),
-        e -> Future.succeededFuture(e instanceof DeadLetter ? Outbox.Delivery.DEAD : Outbox.Delivery.RETRY));
+        e -> Future.succeededFuture(e instanceof DeadLetter ? WorkQueue.Delivery.DEAD : WorkQueue.Delivery.RETRY));
   }
 
   /** True when the ledger credited the account; a refusal needs a person. */

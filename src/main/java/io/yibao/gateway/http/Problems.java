@@ -56,6 +56,16 @@ public final class Problems {
     return write(response, code, body(code, detail, null, traceId, english), english);
   }
 
+  /** The body {@link #send} writes for {@code problem} (e.g. to keep it as an answer that is replayed later). */
+  public static JsonObject body(ProblemException problem, String traceId, boolean english) {
+    return body(problem.code(), problem.detail(), problem.field(), traceId, english);
+  }
+
+  /** The headers {@link #send} writes beside every problem body (the problem's own come on top). */
+  public static Map<String, String> contentHeaders(boolean english) {
+    return Map.of("Content-Type", CONTENT_TYPE, "Content-Language", english ? "en" : "zh-CN");
+  }
+
   private static JsonObject body(ProblemCode code, String detail, String field, String traceId, boolean english) {
     JsonObject body = new JsonObject()
         .put("type", "https://yibao.example/problems/" + code.name().toLowerCase(Locale.ROOT).replace('_', '-'))
@@ -72,10 +82,8 @@ public final class Problems {
   }
 
   private static Future<Void> write(HttpServerResponse response, ProblemCode code, JsonObject body, boolean english) {
-    return response.setStatusCode(code.status())
-        .putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE)
-        .putHeader(HttpHeaders.CONTENT_LANGUAGE, english ? "en" : "zh-CN")
-        .end(body.toBuffer());
+    contentHeaders(english).forEach(response::putHeader);
+    return response.setStatusCode(code.status()).end(body.toBuffer());
   }
 
   /**

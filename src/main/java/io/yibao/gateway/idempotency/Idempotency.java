@@ -14,6 +14,7 @@ import io.yibao.gateway.http.ProblemCode;
 import io.yibao.gateway.http.ProblemException;
 import io.yibao.gateway.http.Problems;
 import io.yibao.gateway.http.RequestIds;
+import io.yibao.gateway.http.Responses;
 import io.yibao.gateway.redis.RedisKeys;
 import io.yibao.gateway.redis.RedisScript;
 import io.yibao.gateway.redis.RedisStore;
@@ -26,8 +27,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -103,6 +104,45 @@ public final class Idempotency {
     this.redis = redis;
     this.inFlightMillis = Long.toString(config.inFlightSeconds() * 1000L);
     this.retentionMillis = Long.toString(config.retentionHours() * 3_600_000L);
+  }
+
+  /**
+   * The route-level piece of every operation that takes an Idempotency-Key: the request's {@link Attempt} (per
+   * caller: {@code scope}), {@code action} run once for it ({@link #once}), and the answer written — the action's,
+   * the stored one on a retry, or the problem. An endpoint is one call:
+   * {@code idempotency.respond(rc, "contrib:" + accountId, attempt -> createOnce(...))}.
+   */
+  public void respond(RoutingContext rc, String scope, Function<Attempt, Future<Answer>> action) {
+    Attempt attempt = Attempt.of(rc, scope);
+    once(attempt, () -> action.apply(attempt)).onComplete(r -> write(rc, r));
+  }
+
+  /**
+   * As {@link #respond}, answering before the store ({@link #onceAnsweringBeforeTheStore}: only for an operation
+   * whose re-run recognises its first run). {@code notRun} runs when the action did not (a stored answer, a claim
+   * refused, Redis unreachable): what the endpoint prepared beside the claim, to save a round trip, is undone then.
+   */
+  public void respondBeforeTheStore(RoutingContext rc, String scope, Function<Attempt, Future<Answer>> action,
+                                    Runnable notRun) {
+    Attempt attempt = Attempt.of(rc, scope);
+    boolean[] ran = {false};
+    onceAnsweringBeforeTheStore(attempt, () -> {
+      ran[0] = true;
+      return action.apply(attempt);
+    }, r -> {
+      if (!ran[0]) {
+        notRun.run();
+      }
+      write(rc, r);
+    });
+  }
+
+  private static void write(RoutingContext rc, AsyncResult<Answer> r) {
+    if (r.failed()) {
+      Responses.fail(rc, r.cause());
+    } else {
+      send(rc, r.result());
+    }
   }
 
   /**
@@ -227,23 +267,9 @@ public final class Idempotency {
    * stored answer cannot follow each retry's Accept-Language.
    */
   static Answer problemAnswer(ProblemException problem, String traceId) {
-    ProblemCode code = problem.code();
-    JsonObject body = new JsonObject()
-        .put("type", "https://yibao.example/problems/" + code.name().toLowerCase(Locale.ROOT).replace('_', '-'))
-        .put("code", code.name())
-        .put("status", code.status())
-        .put("title", code.title(false));
-    if (problem.detail() != null) {
-      body.put("detail", problem.detail());
-    }
-    if (problem.field() != null) {
-      body.put("field", problem.field());
-    }
-    body.put("traceId", traceId);
     Map<String, String> headers = new HashMap<>(problem.headers());
-    headers.put("Content-Type", Problems.CONTENT_TYPE);
-    headers.put("Content-Language", "zh-CN");
-    return new Answer(code.status(), headers, body.toBuffer(), false);
+    headers.putAll(Problems.contentHeaders(false));
+    return new Answer(problem.code().status(), headers, Problems.body(problem, traceId, false).toBuffer(), false);
   }
 
   /** Writes an answer; a replayed one says so in {@code Idempotent-Replayed: true}. */

@@ -5,7 +5,6 @@ import io.jsonwebtoken.JwtException;
 import io.jsonwebtoken.JwtParser;
 import io.jsonwebtoken.Jwts;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Command;
 import io.yibao.gateway.http.ProblemCode;
 import io.yibao.gateway.http.ProblemException;
 import io.yibao.gateway.redis.RedisKeys;
@@ -64,8 +63,8 @@ public final class FaceTokens {
   public Future<Void> consume(Face face) {
     long ttl = Math.max(1000, face.expiresAtMillis() - System.currentTimeMillis() + 10_000);
     // Single use: a replayed face token (a screenshot, a proxy log) proves nothing the second time.
-    return redis.send(Command.SET, RedisKeys.key("face:" + face.tokenId(), "face", "used"), "1", "NX", "PX", ttl)
-        .compose(r -> r == null ? invalid() : Future.succeededFuture());
+    return redis.setIfAbsent(RedisKeys.key("face:" + face.tokenId(), "face", "used"), "1", ttl)
+        .compose(first -> first ? Future.succeededFuture() : invalid());
   }
 
   private static <T> Future<T> invalid() {

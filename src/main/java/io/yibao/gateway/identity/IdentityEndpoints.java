@@ -147,7 +147,7 @@ public final class IdentityEndpoints {
     String newSecret = Secrets.randomId(32);
     sessions.rotate(presented, newSecret).compose(rotation -> switch (rotation) {
       case ROTATED -> Future.succeededFuture(tokenAnswer(presented.accountId(), presented.sessionId(),
-          presented.accountId() + "." + presented.sessionId() + "." + newSecret));
+          RefreshToken.format(presented.accountId(), presented.sessionId(), newSecret)));
       case REUSED -> addressLimit.<JsonObject>failedAuthentication(rc.request(), new ProblemException(
           ProblemCode.REFRESH_TOKEN_INVALID,
           "This refresh token was already used; the session has been ended for safety", "refreshToken", Map.of()));

@@ -34,7 +34,6 @@ public final class ResidentAccounts {
   public record Binding(String previousAccount, String previousPerson) {
   }
 
-  private static final RedisScript SET_IF_ABSENT = RedisScript.load("set-if-absent-get.lua");
   private static final RedisScript BIND = RedisScript.load("bind-person.lua");
   private static final RedisScript PROFILE_BIND = RedisScript.load("profile-bind.lua");
   private static final RedisScript PROFILE_RELEASE = RedisScript.load("profile-release.lua");
@@ -68,8 +67,7 @@ public final class ResidentAccounts {
   /** The account of this phone, created on first use. */
   public Future<String> forPhone(String phone) {
     String byPhone = RedisKeys.key("ph:" + pseudonyms.phone(phone), "account", "by-phone");
-    return SET_IF_ABSENT.run(redis, List.of(byPhone), List.of(Secrets.randomId(16))).compose(id -> {
-      String accountId = id.toString();
+    return redis.setIfAbsentGet(byPhone, Secrets.randomId(16), 0).compose(accountId -> {
       return redis.send(Command.HSETNX, profileKey(accountId), "phone", phone)
           .compose(x -> redis.send(Command.HSETNX, profileKey(accountId), "createdAt", System.currentTimeMillis()))
           .map(accountId);

@@ -1,6 +1,8 @@
 package io.yibao.gateway.pharmacy;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.yibao.gateway.config.GatewayConfig;
@@ -10,6 +12,8 @@ import io.yibao.gateway.http.ProblemException;
 import io.yibao.gateway.pharmacy.SettlementRecords.Move;
 import io.yibao.gateway.pharmacy.SettlementRecords.Ref;
 import io.yibao.gateway.pharmacy.SettlementRecords.Status;
+import io.yibao.gateway.queue.WorkQueue;
+import io.yibao.gateway.redis.RedisStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,29 +36,37 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
  * is reversed (REVERSING, then 2601 naming the stored message id, then REVERSED). A CANCELLING one asks about its
  * 2103 message and completes it (CANCELLED), sends it again with the same message id, or — when the core refuses
  * it (e.g. after the business day) — returns to SETTLED. Recovery runs on every gateway instance from the shared
- * queue, so it survives restarts.
+ * work queue {@value #RECOVERY_QUEUE} ({@link WorkQueue}: leased, jittered back-off), so it survives restarts.
  */
 public final class PharmacySettlements {
 
   private static final Logger LOG = LoggerFactory.getLogger(PharmacySettlements.class);
+  /** The name of the recovery queue: its keys' hash tag, its backlog gauge's label, its readiness check. */
+  public static final String RECOVERY_QUEUE = "settlement";
+  /** How often the recovery queue is looked at, and how many settlements one look may claim. */
+  private static final long RECOVERY_TICK_MILLIS = 200;
+  private static final int RECOVERY_BATCH = 20;
 
   private final NationalInterface national;
   private final SettlementRecords records;
   private final GatewayConfig.Pharmacy config;
   private final GatewayConfig.CoreService core;
+  private final WorkQueue recoveryQueue;
   private final long firstCheckDelayMillis;
 
   /**
    * @param core the settlement system's client settings: its timeout puts the first recovery check after any
    *             call's answer could still come, and bounds one recovery pass (the lease)
    * @param redisCommandMillis how long one Redis command may take (the record is written after the queue entry)
+   * @param recoveryQueue the queue of settlements to resolve ({@link #recoveryQueue})
    */
   public PharmacySettlements(NationalInterface national, SettlementRecords records, GatewayConfig.Pharmacy config,
-                             GatewayConfig.CoreService core, long redisCommandMillis) {
+                             GatewayConfig.CoreService core, long redisCommandMillis, WorkQueue recoveryQueue) {
     this.national = national;
     this.records = records;
     this.config = config;
     this.core = core;
+    this.recoveryQueue = recoveryQueue;
     this.firstCheckDelayMillis = core.timeoutMillis() + redisCommandMillis + config.recoveryFirstCheckMillis();
   }
 
@@ -80,7 +92,38 @@ public final class PharmacySettlements {
    * queued settlement whose record never came to be is dropped by recovery.
    */
   public Future<Void> queue(Ref ref) {
-    return records.queueRecovery(ref, firstCheck());
+    return recoveryQueue.enqueue(ref.member(), null, firstCheck());
+  }
+
+  /** Its outcome is written (or it was never opened): nothing left to resolve. Nobody needs to wait for this. */
+  public Future<Void> recovered(Ref ref) {
+    return recoveryQueue.remove(ref.member());
+  }
+
+  /**
+   * The recovery queue: a lease outlasts one recovery pass ({@link #leaseMillis}), so instances share the work
+   * without two resolving one settlement at once; a failed pass is tried again after
+   * {@code pharmacy.recoveryFirstCheckMillis}, doubling up to {@code pharmacy.recoveryMaxBackoffMillis} (jittered).
+   */
+  public static WorkQueue recoveryQueue(Vertx vertx, RedisStore redis, GatewayConfig config, MeterRegistry metrics) {
+    WorkQueue.Options options = new WorkQueue.Options(RECOVERY_TICK_MILLIS, leaseMillis(config.core().get("settlement")),
+        config.pharmacy().recoveryFirstCheckMillis(), config.pharmacy().recoveryMaxBackoffMillis(), RECOVERY_BATCH)
+        .withBounds(config.outbox());
+    return new WorkQueue(vertx, redis, RECOVERY_QUEUE, options, metrics);
+  }
+
+  /** Every gateway verticle resolves queued settlements: a pass that fails is tried again after the back-off. */
+  public void startRecovery() {
+    recoveryQueue.start(entry -> recover(Ref.ofMember(entry.id()), entry.leaseEndsAt()).map(WorkQueue.Delivery.OK));
+  }
+
+  public void stopRecovery() {
+    recoveryQueue.stop();
+  }
+
+  /** The recovery queue's readiness check ({@code outbox.settlement}, not critical). */
+  public io.yibao.gateway.ops.ReadinessCheck recoveryReadiness() {
+    return recoveryQueue.readiness();
   }
 
   /**
@@ -131,7 +174,7 @@ public final class PharmacySettlements {
       }
       // Out of the queue on the next turn of the event loop, after the answer built from this outcome has gone:
       // nobody waits on it.
-      Runnable dequeue = () -> records.recovered(Ref.of(r)).onFailure(removed ->
+      Runnable dequeue = () -> recovered(Ref.of(r)).onFailure(removed ->
           LOG.warn("settlement outcome written, queue entry left for recovery", kv("settlement", r.get("id"))));
       io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
       if (context == null) {
@@ -159,7 +202,7 @@ public final class PharmacySettlements {
    */
   public Future<Map<String, String>> confirm(Map<String, String> r) {
     return national.newMessageId(r.get("fix"))
-        .compose(msgid -> records.queueRecovery(Ref.of(r), firstCheck()).map(msgid))
+        .compose(msgid -> queue(Ref.of(r)).map(msgid))
         .compose(msgid -> records.transition(r, Status.AWAITING_CONFIRMATION, Status.PENDING, "msgid", msgid,
             "sentAt", Long.toString(System.currentTimeMillis())))
         .compose(move -> move.moved() ? send(move.record(), Status.AWAITING_CONFIRMATION)
@@ -174,7 +217,7 @@ public final class PharmacySettlements {
    */
   public Future<Map<String, String>> cancel(Map<String, String> r, String terminalId) {
     return national.newMessageId(r.get("fix"))
-        .compose(msgid -> records.queueRecovery(Ref.of(r), firstCheck()).map(msgid))
+        .compose(msgid -> queue(Ref.of(r)).map(msgid))
         .compose(msgid -> records.transition(r, Status.SETTLED, Status.CANCELLING, "cmsgid", msgid, "cterm", terminalId,
             "cancelRefused", ""))
         .compose(move -> {
@@ -233,20 +276,21 @@ public final class PharmacySettlements {
 
   /**
    * Resolves one queued settlement, as far as it can before {@code deadline} (the end of its lease): no call to
-   * the core is started that could outlast it. Fails (to be tried again later) while the core cannot be asked, an
-   * answer is unknown, or another resolver changed the settlement first (a lost compare-and-set stops the pass).
+   * the core is started that could outlast it. Succeeds when nothing is left to resolve (the queue then drops the
+   * entry); fails (to be tried again later) while the core cannot be asked, an answer is unknown, or another
+   * resolver changed the settlement first (a lost compare-and-set stops the pass).
    */
   public Future<Void> recover(Ref ref, long deadline) {
     return records.get(ref).compose(r -> {
       Status status = r == null || r.get("status") == null ? null : Status.valueOf(r.get("status"));
       if (status == null) {
-        return records.recovered(ref);
+        return Future.succeededFuture(); // queued, but its record never came to be: nothing to resolve
       }
       return switch (status) {
         case PENDING -> resolvePending(r, deadline);
         case REVERSING -> reverse(r, deadline);
         case CANCELLING -> resolveCancel(r, deadline);
-        default -> records.recovered(ref); // resolved: only the queue entry was left
+        default -> Future.succeededFuture(); // resolved: only the queue entry was left
       };
     });
   }
@@ -300,7 +344,7 @@ public final class PharmacySettlements {
         return lost(r);
       }
       LOG.info("settlement recovered", kv("settlement", r.get("id")), kv("outcome", outcome));
-      return records.recovered(Ref.of(r));
+      return Future.succeededFuture();
     });
   }
 
@@ -314,14 +358,22 @@ public final class PharmacySettlements {
         : Future.failedFuture(new IllegalStateException("recovery lease too short for another call"));
   }
 
-  /** The longest a message query can take: every try at the timeout, with the (jittered, at most doubled) back-offs. */
   private long queryMillis() {
+    return queryMillis(core);
+  }
+
+  private long writeMillis() {
+    return writeMillis(core);
+  }
+
+  /** The longest a message query can take: every try at the timeout, with the (jittered, at most doubled) back-offs. */
+  private static long queryMillis(GatewayConfig.CoreService core) {
     return (core.readRetries() + 1L) * (core.timeoutMillis() + 50L)
         + (long) core.retryBackoffMillis() * ((1L << (core.readRetries() + 1)) - 1) * 2;
   }
 
   /** The longest a write (2601, 2103) can take. */
-  private long writeMillis() {
+  private static long writeMillis(GatewayConfig.CoreService core) {
     return core.timeoutMillis() + 50L;
   }
 
@@ -330,14 +382,8 @@ public final class PharmacySettlements {
    * steps, doubled. A pass never starts a call that could end after it ({@link #within}), and every status change
    * is a compare-and-set, so two instances never resolve one settlement differently.
    */
-  long leaseMillis() {
-    return 2 * (queryMillis() + writeMillis()) + 5_000;
-  }
-
-  /** Delay before the next recovery attempt: doubling from the first check, capped. */
-  long backoff(int attempt) {
-    long delay = (long) config.recoveryFirstCheckMillis() << Math.min(attempt, 16);
-    return Math.min(delay, config.recoveryMaxBackoffMillis());
+  static long leaseMillis(GatewayConfig.CoreService core) {
+    return 2 * (queryMillis(core) + writeMillis(core)) + 5_000;
   }
 
   public NationalInterface national() {

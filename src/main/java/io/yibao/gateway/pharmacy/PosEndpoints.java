@@ -229,29 +229,19 @@ public final class PosEndpoints {
   private void settle(RoutingContext rc) {
     Terminal terminal = Terminal.of(rc);
     JsonObject body = rc.body().asJsonObject();
-    Idempotency.Attempt attempt = Idempotency.Attempt.of(rc, "pos:" + terminal.terminalId());
     String id = io.yibao.gateway.crypto.Secrets.randomId(16);
     String token = body.getString("visitToken");
     SettlementRecords.Ref ref = new SettlementRecords.Ref(terminal.fixmedinsCode(), id);
     boolean sent = !needsConfirmation(body);
     Future<Void> queued = sent ? settlements.queue(ref) : Future.succeededFuture();
     Future<Map<String, String>> visit = visits.get(terminal.fixmedinsCode(), token);
-    boolean[] ran = {false};
     // The answer goes out before its storing: a retry whose answer was lost finds the settlement through the visit.
-    idempotency.onceAnsweringBeforeTheStore(attempt, () -> {
-      ran[0] = true;
-      return Future.all(queued, visit).compose(x -> settleOnce(terminal, body, attemptDigest(attempt), id, visit.result(),
-          true));
-    }, r -> {
-      if (!ran[0] && sent) {
-        records.recovered(ref); // nothing was opened under this id: drop its queue entry now rather than later
-      }
-      if (r.failed()) {
-        Responses.fail(rc, r.cause());
-      } else {
-        Idempotency.send(rc, r.result());
-      }
-    });
+    idempotency.respondBeforeTheStore(rc, "pos:" + terminal.terminalId(), attempt -> Future.all(queued, visit)
+        .compose(x -> settleOnce(terminal, body, attemptDigest(attempt), id, visit.result(), true)), () -> {
+          if (sent) {
+            settlements.recovered(ref); // nothing was opened under this id: drop its queue entry now rather than later
+          }
+        });
   }
 
   private boolean needsConfirmation(JsonObject body) {
@@ -344,7 +334,7 @@ public final class PosEndpoints {
 
   /** The queue entry of a settlement id that was never opened: dropped now rather than by recovery. */
   private Future<Void> dropQueued(Terminal terminal, String id) {
-    return records.recovered(new SettlementRecords.Ref(terminal.fixmedinsCode(), id)).otherwiseEmpty();
+    return settlements.recovered(new SettlementRecords.Ref(terminal.fixmedinsCode(), id)).otherwiseEmpty();
   }
 
   /**
@@ -357,7 +347,7 @@ public final class PosEndpoints {
     return records.transition(r, from, Status.FAILED, "err", "not sent: the settlement could not be recorded",
             "notSent", "1")
         .compose(move -> move.moved() ? Future.join(
-            from == Status.PENDING ? records.recovered(SettlementRecords.Ref.of(r)) : Future.succeededFuture(),
+            from == Status.PENDING ? settlements.recovered(SettlementRecords.Ref.of(r)) : Future.succeededFuture(),
             visits.releaseSettlement(terminal.fixmedinsCode(), token, r.get("id")),
             records.unindex(r.get("acct"), r.get("id"))).mapEmpty()
             : Future.succeededFuture())

@@ -28,13 +28,13 @@ import java.util.Map;
  *   yb:{acct:&lt;account&gt;}:settlements:index    zset id → created ms (the resident's list)                   TTL recordDays
  *   yb:{acct:&lt;account&gt;}:settlements:at       hash id → pharmacy (where the resident's record is)         TTL recordDays
  *   yb:{acct:&lt;account&gt;}:payments:awaiting    zset id → confirm-by ms (awaiting the resident)              TTL recordDays
- *   yb:{recovery}:settlement:queue            zset pharmacy:id → next check ms (work to resolve)           permanent, drains itself
  * </pre>
  * A record and its pharmacy's day totals share the pharmacy's hash tag, so every status change updates the day's
  * count and sums in the same atomic step ({@code settlement-transition.lua}); reconciliation reads one hash,
  * whatever the number of settlements; and a settlement is opened for its visit in one step with its count and its
- * message id ({@code settlement-open.lua}). The recovery queue is in a slot of its own: whatever may need resolving is
- * put there BEFORE the call whose outcome can be lost, and taken out once the outcome is written.
+ * message id ({@code settlement-open.lua}). What may need resolving is in the recovery work queue
+ * ({@link PharmacySettlements#RECOVERY_QUEUE}, a slot of its own), put there BEFORE the call whose outcome can be lost
+ * and taken out once the outcome is written.
  */
 public final class SettlementRecords {
 
@@ -49,7 +49,7 @@ public final class SettlementRecords {
   /** Where a settlement's record is: its pharmacy (the hash tag) and its id. */
   public record Ref(String fix, String id) {
 
-    /** The recovery queue's member. */
+    /** The settlement's id in the recovery queue. */
     String member() {
       return fix + ":" + id;
     }
@@ -68,10 +68,8 @@ public final class SettlementRecords {
   public record Move(boolean moved, Map<String, String> record) {
   }
 
-  static final String RECOVERY_QUEUE = RedisKeys.key("recovery", "settlement", "queue");
   private static final RedisScript OPEN = RedisScript.load("msgid-lib.lua", "settlement-open.lua");
   private static final RedisScript TRANSITION = RedisScript.load("settlement-transition.lua");
-  private static final RedisScript CLAIM = RedisScript.load("recovery-claim.lua");
 
   private final RedisStore redis;
   private final long ttlMillis;
@@ -270,40 +268,6 @@ public final class SettlementRecords {
       }
       return out;
     });
-  }
-
-  // --- recovery queue -----------------------------------------------------------------------------------------
-
-  /** Puts the settlement in the recovery queue, first check at {@code atMillis}: done BEFORE the risky call. */
-  public Future<Void> queueRecovery(Ref ref, long atMillis) {
-    return redis.send(Command.ZADD, RECOVERY_QUEUE, atMillis, ref.member()).mapEmpty();
-  }
-
-  /** Moves the next check of a queued settlement; a settlement no longer queued stays out. */
-  public Future<Void> rescheduleRecovery(Ref ref, long atMillis) {
-    return redis.send(Command.ZADD, RECOVERY_QUEUE, "XX", atMillis, ref.member()).mapEmpty();
-  }
-
-  /** Its outcome is written: nothing left to resolve. */
-  public Future<Void> recovered(Ref ref) {
-    return redis.send(Command.ZREM, RECOVERY_QUEUE, ref.member()).mapEmpty();
-  }
-
-  public Future<List<Ref>> claimDue(long leaseMillis, int max) {
-    return CLAIM.run(redis, List.of(RECOVERY_QUEUE),
-        List.of(Long.toString(System.currentTimeMillis()), Long.toString(leaseMillis), Integer.toString(max)))
-        // A member without a pharmacy (queued before records moved under the pharmacy's tag) is left alone rather
-        // than failing the batch it came in.
-        .map(r -> strings(r).stream().filter(m -> m.indexOf(':') > 0).map(Ref::ofMember).toList());
-  }
-
-  /** Counts one more failed attempt to resolve the settlement; answers the count. */
-  public Future<Integer> countRecoveryAttempt(Ref ref) {
-    return redis.writeWithTtl(Command.HINCRBY, recordKey(ref), ttlMillis, "recoveries", 1).map(Response::toInteger);
-  }
-
-  public Future<Long> recoveryBacklog() {
-    return redis.send(Command.ZCARD, RECOVERY_QUEUE).map(Response::toLong);
   }
 
   private static List<String> strings(Response r) {

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
 import io.yibao.gateway.config.GatewayConfig.Limit;
+import io.yibao.gateway.crypto.Secrets;
 import io.yibao.gateway.redis.RedisKeys;
 import io.yibao.gateway.redis.RedisScript;
 import io.yibao.gateway.redis.RedisStore;
@@ -13,10 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.crypto.spec.SecretKeySpec;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -67,7 +66,6 @@ public final class Terminals {
   private static final RedisScript REGISTER = RedisScript.load("terminal-register.lua");
   private static final RedisScript DISABLE = RedisScript.load("terminal-disable.lua");
   private static final RedisScript NONCE = io.yibao.gateway.ratelimit.RateLimiter.script("terminal-nonce.lua");
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   /** A terminal id that is registered to a terminal that is not disabled; disable it first to register again. */
   public static final class TerminalExistsException extends RuntimeException {
@@ -131,7 +129,7 @@ public final class Terminals {
 
   /** Registers a terminal with a fresh secret (32 SecureRandom bytes, base64url: 43 characters) and returns it. */
   public Future<String> issue(String terminalId, String fixmedinsCode) {
-    String secret = newSecret();
+    String secret = Secrets.randomId(32);
     return register(terminalId, fixmedinsCode, secret).map(secret);
   }
 
@@ -159,13 +157,6 @@ public final class Terminals {
     demoTerminals.forEach((terminalId, fixmedinsCode) ->
         writes.add(write(terminalId, fixmedinsCode, secret, "replace")));
     return Future.all(writes).mapEmpty();
-  }
-
-  /** 32 SecureRandom bytes, base64url without padding. */
-  static String newSecret() {
-    byte[] b = new byte[32];
-    RANDOM.nextBytes(b);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
   private Future<Void> write(String terminalId, String fixmedinsCode, String secret, String mode) {

@@ -36,6 +36,7 @@ public final class RedisStore {
       "TRYAGAIN", "NOREPLICAS", "OOM");
 
   private static final RedisScript WRITE_WITH_TTL = RedisScript.load("write-with-ttl.lua");
+  private static final RedisScript SET_IF_ABSENT_GET = RedisScript.load("set-if-absent-get.lua");
 
   private final Redis client;
   private final long commandTimeoutMillis;
@@ -85,6 +86,23 @@ public final class RedisStore {
       argv.add(String.valueOf(arg));
     }
     return WRITE_WITH_TTL.run(this, List.of(key), argv);
+  }
+
+  /**
+   * A claim: sets {@code key} to {@code value} for {@code ttlMillis} unless it exists (one {@code SET NX PX}).
+   * True when this call set it.
+   */
+  public Future<Boolean> setIfAbsent(String key, String value, long ttlMillis) {
+    return send(Command.SET, key, value, "NX", "PX", ttlMillis).map(r -> r != null);
+  }
+
+  /**
+   * A claim that tells who holds it: sets {@code key} to {@code value} for {@code ttlMillis} (0: for good) unless it
+   * exists, and answers the value it holds afterwards — {@code value} when this call set it — in one step.
+   */
+  public Future<String> setIfAbsentGet(String key, String value, long ttlMillis) {
+    return SET_IF_ABSENT_GET.run(this, List.of(key), List.of(value, ttlMillis > 0 ? Long.toString(ttlMillis) : ""))
+        .map(r -> r == null ? null : r.toString());
   }
 
   /** {@link #writeWithTtl} of HSET with every field of {@code fields}. */

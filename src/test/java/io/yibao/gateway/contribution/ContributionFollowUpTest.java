@@ -102,8 +102,8 @@ class ContributionFollowUpTest {
     String id = order.getString("id");
     pay(order);
     Await.until("paid", Duration.ofSeconds(20), () -> "PAID".equals(status(r, id)));
-    // The state a failed XADD after the PAID step leaves behind: paid, and nothing queued to record it.
-    redis.command("DEL", "yb:{outbox:collection}:outbox:stream");
+    // The state a failed enqueue after the PAID step leaves behind: paid, and nothing queued to record it.
+    redis.command("DEL", io.yibao.gateway.queue.WorkQueue.dueKey("collection"));
     // The gateway answered 503 to that notify, so the channel sends it again.
     TestSandbox.http().postJson("/_sandbox/pay/notifies/" + id + "/redeliver", "{}");
     Await.until("the resend was acknowledged", Duration.ofSeconds(20), () -> new JsonObject(TestSandbox.http()

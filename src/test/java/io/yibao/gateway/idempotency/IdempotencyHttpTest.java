@@ -34,8 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
- * The mechanism as a handler uses it: {@link Attempt#of}, {@link Idempotency#once}, {@link Idempotency#send},
- * through a small router with the gateway's trace ids and problem bodies.
+ * The mechanism as a handler uses it: {@link Idempotency#respond} (the request's {@link Attempt}, {@link
+ * Idempotency#once}, {@link Idempotency#send}), through a small router with the gateway's trace ids and problem bodies.
  */
 class IdempotencyHttpTest {
 
@@ -53,8 +53,7 @@ class IdempotencyHttpTest {
     router.route().handler(new RequestIds());
     router.route().handler(BodyHandler.create());
     router.post("/orders").handler(rc -> {
-      Attempt attempt = Attempt.of(rc, "acct:" + rc.request().getHeader("X-Account"));
-      idempotency.once(attempt, () -> {
+      idempotency.respond(rc, "acct:" + rc.request().getHeader("X-Account"), attempt -> {
         RUNS.incrementAndGet();
         long amount = rc.body().asJsonObject().getLong("amount");
         if (amount > 100_000) {
@@ -63,7 +62,7 @@ class IdempotencyHttpTest {
         String id = UUID.randomUUID().toString();
         return Future.succeededFuture(Answer.json(201, new JsonObject().put("orderId", id).put("amount", amount),
             Map.of("Location", "/orders/" + id)));
-      }).onSuccess(answer -> Idempotency.send(rc, answer)).onFailure(rc::fail);
+      });
     });
     router.route().failureHandler(rc -> {
       if (rc.failure() instanceof ProblemException problem) {

@@ -77,7 +77,7 @@ class BusyPharmacyReconciliationTest {
       PharmacySettlements settlements = new PharmacySettlements(
           new NationalInterface(new CoreClients(vertx, gateway.gateway().coreGuards()).client("settlement"), redis),
           new SettlementRecords(redis, config.pharmacy()), config.pharmacy(), config.core().get("settlement"),
-          config.redis().commandTimeoutMillis());
+          config.redis().commandTimeoutMillis(), PharmacySettlements.recoveryQueue(vertx, redis, config, null));
       Visits visits = new Visits(redis, config.pharmacy().visitTokenSeconds());
       var registry = TestSandbox.shared().world().registry();
       List<Person> people = registry.psnNos().stream().map(registry::person)

@@ -1,6 +1,7 @@
 package io.yibao.gateway.pharmacy;
 
 import io.vertx.core.json.JsonObject;
+import io.yibao.gateway.queue.WorkQueue;
 import io.yibao.gateway.testing.Await;
 import io.yibao.gateway.testing.Pos;
 import io.yibao.gateway.testing.Resident;
@@ -60,7 +61,7 @@ class SettlementRecoveryLeaseTest {
       Await.until("recovery claims it and asks the core", Duration.ofSeconds(15),
           () -> TestSandbox.received("settlement") >= before + 2);
 
-      String score = redis.command("ZSCORE", SettlementRecords.RECOVERY_QUEUE, "P11010700104:" + id);
+      String score = redis.command("ZSCORE", WorkQueue.dueKey(PharmacySettlements.RECOVERY_QUEUE), "P11010700104:" + id);
       long held = Long.parseLong(score) - System.currentTimeMillis();
       long pass = 3L * TIMEOUT_MILLIS + TIMEOUT_MILLIS; // a query and its two retries, then a 2601
       assertTrue(held >= pass - 1_000, "the lease (" + held + " ms left) outlasts a pass (" + pass + " ms)");
@@ -102,8 +103,8 @@ class SettlementRecoveryLeaseTest {
       TestSandbox.clearFaults(); // the core answers: nothing settled under that message
 
       String member = "P11010700104:" + id;
-      Await.until("the pass ends", Duration.ofSeconds(10), () -> "1".equals(redis.command("HGET", record, "recoveries"))
-          || redis.command("ZSCORE", SettlementRecords.RECOVERY_QUEUE, member) == null);
+      Await.until("the pass ends", Duration.ofSeconds(10), () -> "1".equals(redis.command("HGET", WorkQueue.attemptsKey(PharmacySettlements.RECOVERY_QUEUE), member))
+          || redis.command("ZSCORE", WorkQueue.dueKey(PharmacySettlements.RECOVERY_QUEUE), member) == null);
       assertEquals(before + 1, TestSandbox.received("settlement"), "the question only: no 2601 after losing the race");
       assertEquals("SETTLED", new JsonObject(pos.settlement(id).body()).getString("status"));
     }

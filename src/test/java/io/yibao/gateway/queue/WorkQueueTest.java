@@ -1,4 +1,4 @@
-package io.yibao.gateway.outbox;
+package io.yibao.gateway.queue;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -22,10 +22,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The durable outbox against a real Redis: nothing lost while the receiver is down, across restarts and instances. */
-class OutboxTest {
+/** The durable work queue against a real Redis: nothing lost while the receiver is down, across restarts and instances. */
+class WorkQueueTest {
 
-  static final Outbox.Options FAST = new Outbox.Options(50, 300, 50, 500, 50);
+  static final WorkQueue.Options FAST = new WorkQueue.Options(50, 300, 50, 500, 50);
   TestRedis redis;
   Vertx vertx;
   RedisStore store;
@@ -51,28 +51,28 @@ class OutboxTest {
 
   @Test
   void everythingIsDeliveredOnceTheReceiverReturnsAcrossARestartAndTwoInstances() throws Exception {
-    Outbox first = new Outbox(vertx, store, "test", FAST);
+    WorkQueue first = new WorkQueue(vertx, store, "test", FAST);
     for (int i = 0; i < 500; i++) {
       await(first.enqueue("order-" + i, new JsonObject().put("n", i)));
     }
     AtomicBoolean receiverUp = new AtomicBoolean(false);
     Map<String, Integer> accepted = new ConcurrentHashMap<>();
     Map<String, Integer> attempts = new ConcurrentHashMap<>();
-    java.util.function.Function<Outbox.Message, Future<Outbox.Delivery>> receiver = m -> {
+    java.util.function.Function<WorkQueue.Message, Future<WorkQueue.Delivery>> receiver = m -> {
       attempts.merge(m.id(), 1, Integer::sum);
       if (!receiverUp.get()) {
-        return Future.succeededFuture(Outbox.Delivery.RETRY);
+        return Future.succeededFuture(WorkQueue.Delivery.RETRY);
       }
       accepted.merge(m.id(), 1, Integer::sum);
-      return Future.succeededFuture(Outbox.Delivery.OK);
+      return Future.succeededFuture(WorkQueue.Delivery.OK);
     };
     first.start(receiver);
     Await.until("every message tried while the receiver is down", Duration.ofSeconds(20),
         () -> attempts.size() == 500);
     first.stop(); // the gateway stops with everything pending
 
-    Outbox second = new Outbox(vertx, store, "test", FAST);
-    Outbox third = new Outbox(vertx, store, "test", FAST);
+    WorkQueue second = new WorkQueue(vertx, store, "test", FAST);
+    WorkQueue third = new WorkQueue(vertx, store, "test", FAST);
     receiverUp.set(true);
     second.start(receiver);
     third.start(receiver);
@@ -90,7 +90,7 @@ class OutboxTest {
 
   @Test
   void backOffGrows() {
-    Outbox outbox = new Outbox(vertx, store, "backoff", new Outbox.Options(50, 300, 100, 10_000, 10));
+    WorkQueue outbox = new WorkQueue(vertx, store, "backoff", new WorkQueue.Options(50, 300, 100, 10_000, 10));
     long first = outbox.backoff(1);
     long fourth = outbox.backoff(4);
     assertTrue(first >= 75 && first <= 125, "about 100 ms, was " + first);
@@ -101,6 +101,14 @@ class OutboxTest {
   /** A long outage: a million messages already wait (written inside Redis by one script, for speed). */
   void fill(String key, int entries) {
     for (int done = 0; done < entries; done += 100_000) {
+      redis.command("EVAL", "for i = 1, tonumber(ARGV[1]) do redis.call('ZADD', KEYS[1], 0, 'o' .. (ARGV[2] + i)) end "
+          + "return 1", "1", key, Integer.toString(Math.min(100_000, entries - done)), Integer.toString(done));
+    }
+  }
+
+  /** As many dead letters (written inside Redis by one script, for speed). */
+  void fillDead(String key, int entries) {
+    for (int done = 0; done < entries; done += 100_000) {
       redis.command("EVAL", "for i = 1, tonumber(ARGV[1]) do redis.call('XADD', KEYS[1], '*', 'id', 'o' .. i, "
           + "'payload', '{}') end return 1", "1", key, Integer.toString(Math.min(100_000, entries - done)));
     }
@@ -108,19 +116,19 @@ class OutboxTest {
 
   @Test
   void undeliveredMessagesAreNeverTrimmed() throws Exception {
-    Outbox outbox = new Outbox(vertx, store, "long-outage", FAST);
-    fill("yb:{outbox:long-outage}:outbox:stream", 1_000_100);
+    WorkQueue outbox = new WorkQueue(vertx, store, "long-outage", FAST);
+    fill(WorkQueue.dueKey("long-outage"), 1_000_100);
     await(outbox.enqueue("one-more", new JsonObject()));
     assertEquals(1_000_101L, await(outbox.backlog()), "every undelivered message is still there");
   }
 
   @Test
   void theDeadLettersAreBoundedByCount() throws Exception {
-    String dead = "yb:{outbox:refusals}:outbox:dead";
-    fill(dead, 105_000);
-    Outbox outbox = new Outbox(vertx, store, "refusals", FAST);
+    String dead = WorkQueue.deadKey("refusals");
+    fillDead(dead, 105_000);
+    WorkQueue outbox = new WorkQueue(vertx, store, "refusals", FAST);
     await(outbox.enqueue("refused", new JsonObject()));
-    outbox.start(m -> Future.succeededFuture(Outbox.Delivery.DEAD));
+    outbox.start(m -> Future.succeededFuture(WorkQueue.Delivery.DEAD));
     Await.until("delivered", Duration.ofSeconds(10), () -> {
       try {
         return await(outbox.backlog()) == 0;
@@ -140,14 +148,14 @@ class OutboxTest {
   void aBacklogPastItsThresholdIsAGaugeAWarningAndAReadinessDetail() throws Exception {
     io.micrometer.core.instrument.simple.SimpleMeterRegistry metrics =
         new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-    Outbox outbox = new Outbox(vertx, store, "outage", new Outbox.Options(50, 300, 50, 500, 50, 5, 100), metrics);
+    WorkQueue outbox = new WorkQueue(vertx, store, "outage", new WorkQueue.Options(50, 300, 50, 500, 50, 5, 100), metrics);
     assertEquals("UP", await(outbox.readiness().check()));
     for (int i = 0; i < 10; i++) {
       await(outbox.enqueue("order-" + i, new JsonObject()));
     }
     io.yibao.gateway.testing.LogCapture.clear();
     AtomicBoolean receiverUp = new AtomicBoolean(false);
-    outbox.start(m -> Future.succeededFuture(receiverUp.get() ? Outbox.Delivery.OK : Outbox.Delivery.RETRY));
+    outbox.start(m -> Future.succeededFuture(receiverUp.get() ? WorkQueue.Delivery.OK : WorkQueue.Delivery.RETRY));
     Await.until("the gauge shows the backlog", Duration.ofSeconds(10),
         () -> metrics.get("yb_outbox_backlog").tag("outbox", "outage").gauge().value() == 10);
     Await.until("a warning", Duration.ofSeconds(10), () -> io.yibao.gateway.testing.LogCapture.lines().stream()
