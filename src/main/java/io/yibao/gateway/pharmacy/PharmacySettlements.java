@@ -541,7 +541,7 @@ public final class PharmacySettlements {
       if (status == Status.EXPIRED) {
         return records.transition(s, Status.AWAITING_CONFIRMATION, Status.EXPIRED)
             .compose(y -> records.stopAwaiting(accountId, id))
-            .compose(y -> Future.failedFuture(new ProblemException(ProblemCode.SETTLEMENT_NOT_CANCELLABLE,
+            .compose(y -> Future.failedFuture(new ProblemException(ProblemCode.CONFIRMATION_EXPIRED,
                 "The confirmation time has passed; nothing was charged")));
       }
       if (status != Status.AWAITING_CONFIRMATION) {
