@@ -429,7 +429,7 @@ public final class PharmacySettlements {
         return Future.failedFuture(new ProblemException(ProblemCode.SETTLEMENT_NOT_CANCELLABLE,
             "Only a settled purchase of today can be cancelled"));
       }
-      return cancel(s, terminal.terminalId());
+      return startCancel(s, terminal.terminalId());
     });
   }
 
@@ -439,7 +439,7 @@ public final class PharmacySettlements {
    * answer leaves it CANCELLING for recovery, which the terminal can follow. Fails with 409 when the core refuses,
    * 503 when it could not be reached (nothing was sent: SETTLED again).
    */
-  private Future<Settlement> cancel(Settlement s, String terminalId) {
+  private Future<Settlement> startCancel(Settlement s, String terminalId) {
     return national.newMessageId(s.fixmedinsCode())
         .compose(msgid -> records.queueRecovery(Ref.of(s), firstCheck()).map(msgid))
         .compose(msgid -> records.transition(s, Status.SETTLED, Status.CANCELLING,
