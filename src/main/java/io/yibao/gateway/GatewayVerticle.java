@@ -102,10 +102,10 @@ final class GatewayVerticle extends VerticleBase {
     Idempotency idempotency = new Idempotency(redis, config.idempotency());
     new CodeEndpoints(config.insuranceCode(), insuranceCodes, faceTokens, core).register(operations);
     settlements = new PharmacySettlements(new NationalInterface(core.client("settlement"), redis),
-        settlementRecords, config.pharmacy(), config.core().get("settlement"),
+        settlementRecords, new Visits(redis, config.pharmacy().visitTokenSeconds()), insuranceCodes, sessions,
+        core.client("registry"), config.pharmacy(), config.core().get("settlement"),
         config.redis().commandTimeoutMillis(), settlementRecovery);
-    new PosEndpoints(config.pharmacy(), insuranceCodes, new Visits(redis, config.pharmacy().visitTokenSeconds()),
-        settlements, idempotency, redis, core).register(operations);
+    new PosEndpoints(settlements, idempotency).register(operations);
     new PaymentConfirmationEndpoints(settlements).register(operations);
 
     ContributionOrders contributionOrders = new ContributionOrders(redis, pseudonyms, meCopies);

@@ -138,6 +138,11 @@ public final class Sessions {
     });
   }
 
+  /** Whether the session still exists (not signed out, evicted or expired); touches nothing. */
+  public Future<Boolean> alive(String accountId, String sid) {
+    return redis.send(Command.EXISTS, sessionKey(accountId, sid)).map(r -> r.toInteger() == 1);
+  }
+
   /**
    * The per-request check, one round trip: null when the session has ended; fails with 429 RATE_LIMITED (and
    * Retry-After) when the account or the session is over its budget, wherever the request comes from. Spends the

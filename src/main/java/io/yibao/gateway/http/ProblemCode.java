@@ -27,6 +27,7 @@ public enum ProblemCode {
   CODE_USED(409, "医保码已使用，请刷新", "This code was already used; show a fresh one"),
   IDEMPOTENCY_IN_FLIGHT(409, "相同请求正在处理中", "A request with this Idempotency-Key is still running"),
   SETTLEMENT_NOT_CANCELLABLE(409, "该结算不能撤销", "This settlement cannot be cancelled"),
+  CONFIRMATION_EXPIRED(409, "确认时间已过，未扣费", "The confirmation time has passed; nothing was charged"),
   PROXY_LIMIT_REACHED(409, "亲情账户数量已达上限", "The family account limit is reached"),
   ALREADY_PAID(409, "该年度已缴费", "Already paid for this year"),
   IN_ANOTHER_ORDER(409, "已在其他未完成的缴费订单中", "Already in another unpaid order"),

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
-import io.yibao.gateway.crypto.Secrets;
 import io.yibao.gateway.config.GatewayConfig;
 import io.yibao.gateway.http.ProblemCode;
 import io.yibao.gateway.http.ProblemException;
@@ -254,10 +253,5 @@ public final class InsuranceCodes implements BindingDependents {
       codes.forEach(c -> deletes.add(redis.send(Command.DEL, liveKey(c.toString()))));
       return Future.all(deletes).mapEmpty();
     });
-  }
-
-  /** Random id helper shared by the code package's records. */
-  static String id() {
-    return Secrets.randomId(16);
   }
 }

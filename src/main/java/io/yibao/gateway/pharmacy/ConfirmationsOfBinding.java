@@ -6,7 +6,6 @@ import io.yibao.gateway.pharmacy.SettlementRecords.Status;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Payments waiting for a resident's confirmation exist because the account showed a code of a person it held (its
@@ -27,11 +26,11 @@ public final class ConfirmationsOfBinding implements BindingDependents {
   public Future<Void> bindingEnded(String accountId, String psnNo) {
     return records.awaiting(accountId).compose(ids -> records.ofAccount(accountId, ids)).compose(waiting -> {
       List<Future<?>> ended = new ArrayList<>();
-      for (Map<String, String> r : waiting) {
+      for (Settlement s : waiting) {
         // A compare-and-set: a payment confirmed meanwhile stays as the confirmation left it.
-        ended.add(records.transition(r, Status.AWAITING_CONFIRMATION, Status.EXPIRED,
-                "err", "the account no longer holds the person")
-            .compose(moved -> records.stopAwaiting(accountId, r.get("id"))));
+        ended.add(records.transition(s, Status.AWAITING_CONFIRMATION, Status.EXPIRED,
+                Settlement.errorFields("the account no longer holds the person"))
+            .compose(moved -> records.stopAwaiting(accountId, s.id())));
       }
       return Future.all(ended).mapEmpty();
     });

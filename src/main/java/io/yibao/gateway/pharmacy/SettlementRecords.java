@@ -59,13 +59,13 @@ public final class SettlementRecords {
       return new Ref(member.substring(0, colon), member.substring(colon + 1));
     }
 
-    static Ref of(Map<String, String> record) {
-      return new Ref(record.get("fix"), record.get("id"));
+    static Ref of(Settlement settlement) {
+      return settlement.ref();
     }
   }
 
   /** A compare-and-set's outcome: whether this caller moved it, and the record as it stands afterwards (or null). */
-  public record Move(boolean moved, Map<String, String> record) {
+  public record Move(boolean moved, Settlement record) {
   }
 
   private static final RedisScript OPEN = RedisScript.load("msgid-lib.lua", "settlement-open.lua");
@@ -106,23 +106,24 @@ public final class SettlementRecords {
   }
 
   /** What opening a settlement for a visit did: the record when opened, the visit's settlement when taken. */
-  public record Opened(Outcome outcome, Map<String, String> record, String existingSettlement) {
+  public record Opened(Outcome outcome, Settlement record, String existingSettlement) {
   }
 
   public enum Outcome { OPENED, GONE, OTHER_TERMINAL, TAKEN }
 
   /**
    * Opens a settlement for a visit in one step ({@code settlement-open.lua}, under the pharmacy's hash tag): if the
-   * visit is this terminal's and has no settlement yet, the record is created from {@code fields} (id, status, fix,
-   * bizDate, createdAt, ...) and the visit's own fields, counted in the pharmacy's day, given its national message
+   * visit is this terminal's and has no settlement yet, the record is created from {@code draft} (its own fields, and
+   * the person's copied from the visit), counted in the pharmacy's day, given its national message
    * id when {@code messageIdAt} (epoch seconds) is not null, and the visit is tied to it. A PENDING one must be in the
    * recovery queue already. The resident's index is written beside it ({@link #index}).
    */
-  public Future<Opened> open(String token, String terminalId, Map<String, String> fields, Long messageIdAt) {
+  public Future<Opened> open(String token, String terminalId, Settlement draft, Long messageIdAt) {
     if (!Visits.wellFormed(token)) {
       return Future.succeededFuture(new Opened(Outcome.GONE, null, null));
     }
-    String fix = fields.get("fix");
+    Map<String, String> fields = draft.ownFields();
+    String fix = draft.fixmedinsCode();
     List<String> args = new ArrayList<>(fields.size() * 2 + 5);
     args.addAll(List.of(terminalId, fields.get("id"), Long.toString(ttlMillis),
         messageIdAt == null ? "" : Long.toString(messageIdAt), fix));
@@ -130,9 +131,9 @@ public final class SettlementRecords {
       args.add(k);
       args.add(v);
     });
-    return OPEN.run(redis, List.of(Visits.key(fix, token), recordKey(Ref.of(fields)), totalsKey(fix, fields.get("bizDate")),
+    return OPEN.run(redis, List.of(Visits.key(fix, token), recordKey(draft.ref()), totalsKey(fix, draft.businessDate()),
         NationalInterface.messageIdKey(fix)), args).compose(r -> switch (r.get(0).toString()) {
-          case "opened" -> Future.succeededFuture(new Opened(Outcome.OPENED, RedisStore.pairs(r, 1), null));
+          case "opened" -> Future.succeededFuture(new Opened(Outcome.OPENED, Settlement.fromHash(RedisStore.pairs(r, 1)), null));
           case "other" -> Future.succeededFuture(new Opened(Outcome.OTHER_TERMINAL, null, null));
           case "taken" -> Future.succeededFuture(new Opened(Outcome.TAKEN, null, r.get(1).toString()));
           case "none" -> Future.succeededFuture(new Opened(Outcome.GONE, null, null));
@@ -161,20 +162,20 @@ public final class SettlementRecords {
         redis.send(Command.ZREM, awaitingKey(account), id)).<Void>mapEmpty().otherwiseEmpty();
   }
 
-  /** The record's fields, or null. */
-  public Future<Map<String, String>> get(Ref ref) {
-    return redis.send(Command.HGETALL, recordKey(ref)).map(SettlementRecords::fields);
+  /** The settlement, or null. */
+  public Future<Settlement> get(Ref ref) {
+    return redis.send(Command.HGETALL, recordKey(ref)).map(r -> Settlement.fromHash(fields(r)));
   }
 
   /** The resident's records of these ids (those still kept), wherever they were settled. */
-  public Future<List<Map<String, String>>> ofAccount(String accountId, List<String> ids) {
+  public Future<List<Settlement>> ofAccount(String accountId, List<String> ids) {
     if (ids.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
     List<Object> args = new ArrayList<>(List.of(accountPharmacyKey(accountId)));
     args.addAll(ids);
     return redis.send(Command.HMGET, args.toArray()).compose(pharmacies -> {
-      List<Future<Map<String, String>>> all = new ArrayList<>();
+      List<Future<Settlement>> all = new ArrayList<>();
       for (int i = 0; i < ids.size(); i++) {
         Response fix = pharmacies.get(i);
         if (fix != null) {
@@ -182,8 +183,8 @@ public final class SettlementRecords {
         }
       }
       return Future.all(all).map(done -> {
-        List<Map<String, String>> out = new ArrayList<>();
-        for (Future<Map<String, String>> f : all) {
+        List<Settlement> out = new ArrayList<>();
+        for (Future<Settlement> f : all) {
           if (f.result() != null) {
             out.add(f.result());
           }
@@ -194,7 +195,7 @@ public final class SettlementRecords {
   }
 
   /** The resident's record with this id, or null. */
-  public Future<Map<String, String>> ofAccount(String accountId, String id) {
+  public Future<Settlement> ofAccount(String accountId, String id) {
     return ofAccount(accountId, List.of(id)).map(found -> found.isEmpty() ? null : found.get(0));
   }
 
@@ -213,34 +214,25 @@ public final class SettlementRecords {
    * Moves {@code record} from {@code from} to {@code to} (with extra fields) if it is still in {@code from}, and
    * keeps its day's totals; answers whether it moved and the record as it stands afterwards, in one round trip.
    */
-  public Future<Move> transition(Map<String, String> record, Status from, Status to, String... extra) {
+  public Future<Move> transition(Settlement record, Status from, Status to, String... extra) {
     List<String> args = new ArrayList<>(List.of(from.name(), to.name(), Long.toString(ttlMillis)));
     args.addAll(List.of(extra));
     Future<Move> move = TRANSITION.run(redis, List.of(recordKey(Ref.of(record)),
-            totalsKey(record.get("fix"), record.get("bizDate"))), args)
-        .map(r -> new Move(r.get(0).toInteger() == 1, r.size() < 3 ? null : RedisStore.pairs(r, 1)));
+            totalsKey(record.fixmedinsCode(), record.businessDate())), args)
+        .map(r -> new Move(r.get(0).toInteger() == 1, r.size() < 3 ? null : Settlement.fromHash(RedisStore.pairs(r, 1))));
     if (!MOVES_BALANCE.contains(to)) {
       return move;
     }
     // The core's balance moved when it answered, so the person's /me copy ends now, beside the status change (no
     // wait of its own; never fails) and before anyone is told of the outcome. A lost compare-and-set only costs a
     // fresh read.
-    Future<Void> copies = meCopies.changed(record.get("acct"), record.get("psn"));
+    Future<Void> copies = meCopies.changed(record.accountId(), record.psnNo());
     return Future.all(move, copies).map(done -> move.result());
   }
 
   /** Outcomes after which the core's balance differs from what the person's /me copy may show. */
   private static final java.util.Set<Status> MOVES_BALANCE = java.util.EnumSet.of(Status.SETTLED, Status.CANCELLED,
       Status.REVERSED);
-
-  /** The fields a move into SETTLED carries: the split as the core answered it, and the amounts the day counts. */
-  static String[] settledFields(JsonObject split) {
-    return new String[] {"split", split.encode(),
-        "amtMedfee", Long.toString(split.getLong("medfee_sumamt", 0L)),
-        "amtFund", Long.toString(split.getLong("fund_pay_sumamt", 0L)),
-        "amtAcct", Long.toString(split.getLong("acct_pay", 0L)),
-        "amtCash", Long.toString(split.getLong("psn_cash_pay", 0L))};
-  }
 
   public Future<Void> stopAwaiting(String accountId, String id) {
     return redis.send(Command.ZREM, awaitingKey(accountId), id).mapEmpty();
@@ -260,14 +252,13 @@ public final class SettlementRecords {
   }
 
   /** The pharmacy's day: count and sums of what is settled (fen), and how many are still open. */
-  public Future<Map<String, Long>> totals(String fixmedinsCode, String date) {
-    return redis.send(Command.HGETALL, totalsKey(fixmedinsCode, date)).map(r -> {
-      Map<String, Long> out = new HashMap<>();
-      for (String field : List.of("count", "medfee", "fund", "acct", "cash", "open")) {
-        out.put(field, r == null || r.get(field) == null ? 0L : r.get(field).toLong());
-      }
-      return out;
-    });
+  public Future<NationalInterface.DayTotals> totals(String fixmedinsCode, String date) {
+    return redis.send(Command.HGETALL, totalsKey(fixmedinsCode, date)).map(r -> new NationalInterface.DayTotals(
+        count(r, "count"), count(r, "medfee"), count(r, "fund"), count(r, "acct"), count(r, "cash"), count(r, "open")));
+  }
+
+  private static long count(Response totals, String field) {
+    return totals == null || totals.get(field) == null ? 0L : totals.get(field).toLong();
   }
 
   private static List<String> strings(Response r) {
@@ -278,44 +269,41 @@ public final class SettlementRecords {
     return out;
   }
 
-  /** The record as terminals and residents see it: national split field names, amounts in fen. */
-  public static JsonObject view(Map<String, String> f, long nowMillis) {
-    String status = effectiveStatus(f, nowMillis);
+  /** The settlement as terminals and residents see it: national split field names, amounts in fen. */
+  public static JsonObject view(Settlement s, long nowMillis) {
+    Status status = effectiveStatus(s, nowMillis);
     JsonObject view = new JsonObject()
-        .put("id", f.get("id"))
-        .put("status", status)
-        .put("fixmedinsCode", f.get("fix"))
-        .put("psnNo", f.get("psn"))
-        .put("createdAt", time(Long.parseLong(f.get("createdAt"))))
-        .put("businessDate", f.get("bizDate"))
-        .put("medfee_sumamt", Long.parseLong(f.getOrDefault("medfee", "0")));
-    if (f.get("split") != null) {
-      JsonObject split = new JsonObject(f.get("split"));
+        .put("id", s.id())
+        .put("status", status.name())
+        .put("fixmedinsCode", s.fixmedinsCode())
+        .put("psnNo", s.psnNo())
+        .put("createdAt", time(s.createdAtMillis()))
+        .put("businessDate", s.businessDate())
+        .put("medfee_sumamt", s.basket().medfeeFen());
+    if (s.split() != null) {
       for (String field : List.of("setl_id", "mdtrt_id", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt",
           "inscp_scp_amt", "hifp_pay", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "acct_mulaid_pay",
           "psn_cash_pay", "balc")) {
-        if (split.containsKey(field)) {
-          view.put(field, split.getValue(field));
+        if (s.split().containsKey(field)) {
+          view.put(field, s.split().getValue(field));
         }
       }
     }
-    if (f.get("confirmBy") != null && Status.AWAITING_CONFIRMATION.name().equals(status)) {
-      view.put("confirmBy", time(Long.parseLong(f.get("confirmBy"))));
+    if (s.confirmByMillis() != null && status == Status.AWAITING_CONFIRMATION) {
+      view.put("confirmBy", time(s.confirmByMillis()));
     }
-    if (f.get("err") != null) {
-      view.put("error", f.get("err"));
+    if (s.error() != null) {
+      view.put("error", s.error());
     }
     return view;
   }
 
   /** An awaiting settlement past its confirmation time is EXPIRED, whether or not a sweep has written it yet. */
-  static String effectiveStatus(Map<String, String> f, long nowMillis) {
-    String status = f.get("status");
-    if (Status.AWAITING_CONFIRMATION.name().equals(status) && f.get("confirmBy") != null
-        && Long.parseLong(f.get("confirmBy")) < nowMillis) {
-      return Status.EXPIRED.name();
+  static Status effectiveStatus(Settlement s, long nowMillis) {
+    if (s.is(Status.AWAITING_CONFIRMATION) && s.confirmByMillis() != null && s.confirmByMillis() < nowMillis) {
+      return Status.EXPIRED;
     }
-    return status;
+    return s.status();
   }
 
   static String time(long millis) {

@@ -8,7 +8,6 @@ import io.yibao.gateway.redis.RedisScript;
 import io.yibao.gateway.redis.RedisStore;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * Visit tokens: what a terminal gets for a scanned code (like the credential of national transaction 1101),
@@ -46,18 +45,18 @@ public final class Visits {
     return ttlMillis;
   }
 
-  /** Opens a visit at the pharmacy {@code fields} name ({@code fix}); answers its token. */
-  public Future<String> open(Map<String, String> fields) {
+  /** Opens the visit at its pharmacy; answers its token. */
+  public Future<String> open(Visit visit) {
     String token = Secrets.randomId(24);
-    return redis.hsetWithTtl(key(fields.get("fix"), token), ttlMillis, fields).map(token);
+    return redis.hsetWithTtl(key(visit.fixmedinsCode(), token), ttlMillis, visit.toHash()).map(token);
   }
 
-  /** The visit's fields, or null when expired or unknown (at this pharmacy). */
-  public Future<Map<String, String>> get(String fixmedinsCode, String token) {
+  /** The visit, or null when expired or unknown (at this pharmacy). */
+  public Future<Visit> get(String fixmedinsCode, String token) {
     if (!wellFormed(token)) {
       return Future.succeededFuture(null);
     }
-    return redis.send(Command.HGETALL, key(fixmedinsCode, token)).map(SettlementRecords::fields);
+    return redis.send(Command.HGETALL, key(fixmedinsCode, token)).map(r -> Visit.fromHash(SettlementRecords.fields(r)));
   }
 
   /** Removes a visit whose token was never handed out; a failure only leaves it to expire. */

@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -74,38 +73,27 @@ class BusyPharmacyReconciliationTest {
     Vertx vertx = Vertx.vertx();
     try {
       RedisStore redis = RedisStore.create(vertx, new GatewayConfig.Redis(config.redis().url(), 16, 1024, 1000, 5000));
+      Visits visits = new Visits(redis, config.pharmacy().visitTokenSeconds());
+      // Only the settle path is used: no scans (codes, sessions, registry).
       PharmacySettlements settlements = new PharmacySettlements(
           new NationalInterface(new CoreClients(vertx, gateway.gateway().coreGuards()).client("settlement"), redis),
-          new SettlementRecords(redis, config.pharmacy()), config.pharmacy(), config.core().get("settlement"),
-          config.redis().commandTimeoutMillis(), PharmacySettlements.recoveryQueue(vertx, redis, config, null));
-      Visits visits = new Visits(redis, config.pharmacy().visitTokenSeconds());
+          new SettlementRecords(redis, config.pharmacy()), visits, null, null, null, config.pharmacy(),
+          config.core().get("settlement"), config.redis().commandTimeoutMillis(),
+          PharmacySettlements.recoveryQueue(vertx, redis, config, null));
       var registry = TestSandbox.shared().world().registry();
       List<Person> people = registry.psnNos().stream().map(registry::person)
           .filter(p -> "ACTIVE".equals(p.status()) && p.psnNo().compareTo("11000000000000001800") > 0).limit(50).toList();
-      String items = new JsonArray().add(new JsonObject().put("med_list_codg", PharmacyFlowTest.JIA).put("cnt", 1)
-          .put("pric", 2180)).encode();
+      JsonArray items = new JsonArray().add(new JsonObject().put("med_list_codg", PharmacyFlowTest.JIA).put("cnt", 1)
+          .put("pric", 2180));
       String today = LocalDate.now(NationalInterface.SHANGHAI).toString();
       for (int done = 0; done < count; done += 25) {
-        List<Future<Map<String, String>>> batch = new ArrayList<>();
+        List<Future<Settlement>> batch = new ArrayList<>();
         for (int i = done; i < Math.min(count, done + 25); i++) {
           Person p = people.get(i % people.size());
-          Map<String, String> visit = new HashMap<>();
-          visit.put("term", TERMINAL);
-          visit.put("fix", PHARMACY);
-          visit.put("psn", p.psnNo());
-          visit.put("acct", "busy-" + p.psnNo());
-          visit.put("insutype", p.insuType());
-          visit.put("admdvs", p.insuAdmdvs());
-          visit.put("cert", "YB-BUSY");
-          Map<String, String> r = new HashMap<>();
-          r.put("id", Secrets.randomId(16));
-          r.put("fix", PHARMACY);
-          r.put("acctUsed", "0");
-          r.put("items", items);
-          r.put("medfee", "2180");
-          r.put("createdAt", Long.toString(System.currentTimeMillis()));
-          r.put("bizDate", today);
-          r.put("status", Status.PENDING.name());
+          Visit visit = new Visit(TERMINAL, PHARMACY, p.psnNo(), "busy-" + p.psnNo(), p.insuType(), p.insuAdmdvs(),
+              "YB-BUSY", null);
+          Settlement r = Settlement.draft(Secrets.randomId(16), visit, new Basket(items, 2180, false),
+              System.currentTimeMillis(), today, null, null);
           batch.add(visits.open(visit).compose(token -> settlements.queue(SettlementRecords.Ref.of(r))
               .compose(x -> settlements.records().open(token, TERMINAL, r, System.currentTimeMillis() / 1000))
               .compose(opened -> settlements.send(opened.record(), Status.FAILED))));

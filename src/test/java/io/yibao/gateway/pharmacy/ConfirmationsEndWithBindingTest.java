@@ -45,7 +45,7 @@ class ConfirmationsEndWithBindingTest {
 
       assertTrue(new JsonObject(r.get("/api/v1/payments/pending").body()).getJsonArray("items").isEmpty(),
           "nothing waits for an account that no longer holds the person");
-      assertProblem(r.post("/api/v1/payments/" + id + "/confirm"), 409, "SETTLEMENT_NOT_CANCELLABLE");
+      assertProblem(r.post("/api/v1/payments/" + id + "/confirm"), 409, "CONFIRMATION_EXPIRED");
       assertEquals("EXPIRED", new JsonObject(pos.settlement(id).body()).getString("status"),
           "the terminal sees that nothing was charged");
     }
