@@ -7,8 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.yibao.gateway.auth.ResidentSession;
 import io.yibao.gateway.config.GatewayConfig;
-import io.yibao.gateway.core.CoreClients;
-import io.yibao.gateway.core.CoreClient;
+import io.yibao.gateway.core.RegistryClient;
 import io.yibao.gateway.http.Operations;
 import io.yibao.gateway.http.ProblemCode;
 import io.yibao.gateway.http.ProblemException;
@@ -16,11 +15,9 @@ import io.yibao.gateway.http.Responses;
 import io.yibao.gateway.identity.FaceTokens;
 import io.yibao.gateway.identity.StepUp;
 import io.yibao.gateway.privacy.Masking;
+import io.yibao.gateway.time.BusinessTime;
 
-import java.time.Instant;
-import java.time.LocalDate;
 import java.time.Period;
-import java.time.ZoneId;
 import java.util.Map;
 
 /**
@@ -29,19 +26,17 @@ import java.util.Map;
  */
 public final class CodeEndpoints {
 
-  private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
-
   private final GatewayConfig.InsuranceCode config;
   private final InsuranceCodes codes;
   private final FaceTokens faceTokens;
-  private final CoreClient registry;
+  private final RegistryClient registry;
 
   public CodeEndpoints(GatewayConfig.InsuranceCode config, InsuranceCodes codes,
-                       FaceTokens faceTokens, CoreClients core) {
+                       FaceTokens faceTokens, RegistryClient registry) {
     this.config = config;
     this.codes = codes;
     this.faceTokens = faceTokens;
-    this.registry = core.client("registry");
+    this.registry = registry;
   }
 
   public void register(Operations operations) {
@@ -110,30 +105,29 @@ public final class CodeEndpoints {
             "At most " + config.maxProxies() + " family members"));
       }
       return householdMember(self, member).compose(relative -> {
-        int age = Period.between(LocalDate.parse(relative.getString("birthDate")), LocalDate.now(SHANGHAI)).getYears();
+        int age = Period.between(relative.person().birthDate(), BusinessTime.today()).getYears();
         Future<Void> consent = age < config.proxyConsentAge() ? StepUp.require(s)
             : faceToken == null
                 ? Future.failedFuture(new ProblemException(ProblemCode.FACE_VERIFICATION_REQUIRED,
                     "Members aged " + config.proxyConsentAge() + " or over consent with their own face verification",
                     "faceToken", Map.of()))
                 : faceTokens.verify(faceToken, member);
-        JsonObject entry = new JsonObject().put("relation", relative.getString("relation"))
-            .put("name", Masking.name(relative.getString("name")))
+        JsonObject entry = new JsonObject().put("relation", relative.relation())
+            .put("name", Masking.name(relative.person().name()))
             .put("addedAt", time(System.currentTimeMillis()));
         return consent.compose(x -> codes.addProxy(s.accountId(), member, entry)).map(x -> entry.copy().put("psnNo", member));
       });
     })).onComplete(r -> Responses.reply(rc, 201, r));
   }
 
-  private Future<JsonObject> householdMember(String self, String member) {
-    return registry.get("/persons/" + self + "/household").compose(answer -> {
-      if (!answer.ok()) {
+  private Future<RegistryClient.Relative> householdMember(String self, String member) {
+    return registry.closeRelatives(self).compose(relatives -> {
+      if (relatives == null) {
         return Future.failedFuture(new ProblemException(ProblemCode.NOT_A_FAMILY_MEMBER, null));
       }
-      for (Object o : answer.json().getJsonArray("members", new JsonArray())) {
-        JsonObject m = (JsonObject) o;
-        if (member.equals(m.getString("psnNo")) && m.getString("relation") != null) {
-          return Future.succeededFuture(m);
+      for (RegistryClient.Relative r : relatives) {
+        if (member.equals(r.person().psnNo())) {
+          return Future.succeededFuture(r);
         }
       }
       return Future.failedFuture(new ProblemException(ProblemCode.NOT_A_FAMILY_MEMBER, null, "psnNo", Map.of()));
@@ -205,6 +199,6 @@ public final class CodeEndpoints {
   }
 
   static String time(long millis) {
-    return Instant.ofEpochMilli(millis).atZone(SHANGHAI).toOffsetDateTime().toString();
+    return BusinessTime.timestamp(millis);
   }
 }
