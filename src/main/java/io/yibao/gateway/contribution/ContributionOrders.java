@@ -19,7 +19,7 @@ import java.util.List;
  * failed; it moves through its statuses with compare-and-set, so a notify replayed ten times credits once.
  * <pre>
  *   yb:{order:&lt;id&gt;}:contrib:order            hash: acct, year, method, total, lines, status, times, prepay, txn,
- *                                           settleBy, refundReason                                       TTL 400 days
+ *                                           settleBy, refundReason (codec: {@link ContributionOrder})   TTL 400 days
  *   yb:{psn:&lt;person&gt;}:contrib:hold:&lt;year&gt;    order id holding the person for the year      TTL order expiry + 1 min;
  *                                           400 days from the debit or payment until recorded, refunded or failed
  *   yb:{acct:&lt;account&gt;}:contrib:orders         zset order id → created ms (the resident's list)            TTL 400 days
