@@ -9,6 +9,7 @@ import io.yibao.gateway.auth.ResidentAuthHandler;
 import io.yibao.gateway.auth.Sessions;
 import io.yibao.gateway.insurancecode.CodeEndpoints;
 import io.yibao.gateway.insurancecode.InsuranceCodes;
+import io.yibao.gateway.insurancecode.ResidentCodes;
 import io.yibao.gateway.config.GatewayConfig;
 import io.yibao.gateway.contribution.CollectionClient;
 import io.yibao.gateway.contribution.ContributionEndpoints;
@@ -109,7 +110,8 @@ final class GatewayVerticle extends VerticleBase {
         .register(operations);
 
     Idempotency idempotency = new Idempotency(redis, config.idempotency());
-    new CodeEndpoints(config.insuranceCode(), insuranceCodes, faceTokens, registry).register(operations);
+    new CodeEndpoints(config.insuranceCode(), insuranceCodes,
+        new ResidentCodes(config.insuranceCode(), insuranceCodes, faceTokens, registry)).register(operations);
     PharmacySettlements settlements = new PharmacySettlements(new NationalInterface(core.client("settlement"), redis),
         settlementRecords, config.pharmacy(), config.core().get("settlement"),
         config.redis().commandTimeoutMillis());

@@ -1,24 +1,17 @@
 package io.yibao.gateway.insurancecode;
 
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.yibao.gateway.auth.ResidentSession;
 import io.yibao.gateway.config.GatewayConfig;
-import io.yibao.gateway.core.RegistryClient;
 import io.yibao.gateway.http.Operations;
 import io.yibao.gateway.http.ProblemCode;
 import io.yibao.gateway.http.ProblemException;
 import io.yibao.gateway.http.Responses;
-import io.yibao.gateway.identity.FaceTokens;
-import io.yibao.gateway.identity.StepUp;
-import io.yibao.gateway.privacy.Masking;
 import io.yibao.gateway.time.BusinessTime;
 
-import java.time.Period;
-import java.util.Map;
 
 /**
  * The resident's insurance code (医保码), under {@code /api/v1/insurance-code}: activation by face, family
@@ -28,15 +21,12 @@ public final class CodeEndpoints {
 
   private final GatewayConfig.InsuranceCode config;
   private final InsuranceCodes codes;
-  private final FaceTokens faceTokens;
-  private final RegistryClient registry;
+  private final ResidentCodes flows;
 
-  public CodeEndpoints(GatewayConfig.InsuranceCode config, InsuranceCodes codes,
-                       FaceTokens faceTokens, RegistryClient registry) {
+  public CodeEndpoints(GatewayConfig.InsuranceCode config, InsuranceCodes codes, ResidentCodes flows) {
     this.config = config;
     this.codes = codes;
-    this.faceTokens = faceTokens;
-    this.registry = registry;
+    this.flows = flows;
   }
 
   public void register(Operations operations) {
@@ -50,14 +40,6 @@ public final class CodeEndpoints {
   }
 
 
-  /** The bound person, whose code this account activated; 403 otherwise. */
-  private Future<String> activatedPerson(ResidentSession s) {
-    return s.boundPerson().compose(psnNo -> codes.activatedPerson(s.accountId()).compose(active -> psnNo.equals(active)
-        ? Future.succeededFuture(psnNo)
-        : Future.failedFuture(new ProblemException(ProblemCode.CODE_NOT_ACTIVATED,
-            "POST /api/v1/insurance-code/activation with a face token first"))));
-  }
-
   private void getActivation(RoutingContext rc) {
     ResidentSession s = ResidentSession.of(rc);
     s.boundPerson().compose(psnNo -> codes.activation(s.accountId()).map(a -> {
@@ -67,14 +49,10 @@ public final class CodeEndpoints {
     })).onComplete(r -> Responses.reply(rc, 200, r));
   }
 
-  /** Activation needs real name (bound) and real person (a fresh face verification of that person). */
   private void activate(RoutingContext rc) {
-    ResidentSession s = ResidentSession.of(rc);
-    String faceToken = rc.body().asJsonObject().getString("faceToken");
-    s.boundPerson().compose(psnNo -> faceTokens.verify(faceToken, psnNo)
-            .compose(x -> codes.activate(s.accountId(), psnNo))
-            .map(x -> new JsonObject().put("activated", true).put("psnNo", psnNo)
-                .put("activatedAt", time(System.currentTimeMillis()))))
+    flows.activate(ResidentSession.of(rc), rc.body().asJsonObject().getString("faceToken"))
+        .map(psnNo -> new JsonObject().put("activated", true).put("psnNo", psnNo)
+            .put("activatedAt", time(System.currentTimeMillis())))
         .onComplete(r -> Responses.reply(rc, 200, r));
   }
 
@@ -87,51 +65,10 @@ public final class CodeEndpoints {
     }).onComplete(r -> Responses.reply(rc, 200, r));
   }
 
-  /**
-   * A household member of the registry who is a close relative: under {@code proxyConsentAge} added on the
-   * household relation (with step-up), older only with their own face verification.
-   */
   private void addProxy(RoutingContext rc) {
-    ResidentSession s = ResidentSession.of(rc);
     JsonObject body = rc.body().asJsonObject();
-    String member = body.getString("psnNo");
-    String faceToken = body.getString("faceToken");
-    activatedPerson(s).compose(self -> codes.proxies(s.accountId()).compose(existing -> {
-      if (existing.containsKey(member)) {
-        return Future.succeededFuture(existing.get(member).copy().put("psnNo", member));
-      }
-      if (existing.size() >= config.maxProxies()) {
-        return Future.failedFuture(new ProblemException(ProblemCode.PROXY_LIMIT_REACHED,
-            "At most " + config.maxProxies() + " family members"));
-      }
-      return householdMember(self, member).compose(relative -> {
-        int age = Period.between(relative.person().birthDate(), BusinessTime.today()).getYears();
-        Future<Void> consent = age < config.proxyConsentAge() ? StepUp.require(s)
-            : faceToken == null
-                ? Future.failedFuture(new ProblemException(ProblemCode.FACE_VERIFICATION_REQUIRED,
-                    "Members aged " + config.proxyConsentAge() + " or over consent with their own face verification",
-                    "faceToken", Map.of()))
-                : faceTokens.verify(faceToken, member);
-        JsonObject entry = new JsonObject().put("relation", relative.relation())
-            .put("name", Masking.name(relative.person().name()))
-            .put("addedAt", time(System.currentTimeMillis()));
-        return consent.compose(x -> codes.addProxy(s.accountId(), member, entry)).map(x -> entry.copy().put("psnNo", member));
-      });
-    })).onComplete(r -> Responses.reply(rc, 201, r));
-  }
-
-  private Future<RegistryClient.Relative> householdMember(String self, String member) {
-    return registry.closeRelatives(self).compose(relatives -> {
-      if (relatives == null) {
-        return Future.failedFuture(new ProblemException(ProblemCode.NOT_A_FAMILY_MEMBER, null));
-      }
-      for (RegistryClient.Relative r : relatives) {
-        if (member.equals(r.person().psnNo())) {
-          return Future.succeededFuture(r);
-        }
-      }
-      return Future.failedFuture(new ProblemException(ProblemCode.NOT_A_FAMILY_MEMBER, null, "psnNo", Map.of()));
-    });
+    flows.addProxy(ResidentSession.of(rc), body.getString("psnNo"), body.getString("faceToken"))
+        .onComplete(r -> Responses.reply(rc, 201, r));
   }
 
   private void removeProxy(RoutingContext rc) {
@@ -149,23 +86,8 @@ public final class CodeEndpoints {
 
   /** A fresh code for the bound person (default) or a proxied member; the previous one on this device dies. */
   private void issue(RoutingContext rc) {
-    ResidentSession s = ResidentSession.of(rc);
     JsonObject sent = rc.body() == null ? null : rc.body().asJsonObject();
-    JsonObject body = sent == null ? new JsonObject() : sent;
-    String requested = body.getString("psnNo");
-    // The bound person's own code needs no read first: recording it (code-current-swap.lua) refuses it in the same
-    // step unless the account activated that person, and the answer is the same 403 CODE_NOT_ACTIVATED.
-    boolean own = requested == null || requested.equals(s.boundPerson().result());
-    Future<String> whose = own ? s.boundPerson() : activatedPerson(s);
-    whose.compose(self -> {
-      if (requested == null || requested.equals(self)) {
-        return Future.succeededFuture(self);
-      }
-      return codes.proxies(s.accountId()).compose(proxies -> proxies.containsKey(requested)
-          ? Future.succeededFuture(requested)
-          : Future.failedFuture(new ProblemException(ProblemCode.NOT_A_FAMILY_MEMBER,
-              "Add them as a family member first", "psnNo", Map.of())));
-    }).compose(psnNo -> codes.issue(s.accountId(), s.sessionId(), s.deviceId(), psnNo)).map(live -> new JsonObject()
+    flows.issue(ResidentSession.of(rc), sent == null ? null : sent.getString("psnNo")).map(live -> new JsonObject()
         .put("code", live.code())
         .put("psnNo", live.psnNo())
         .put("expiresAt", time(live.issuedMillis() + config.ttlSeconds() * 1000L))
