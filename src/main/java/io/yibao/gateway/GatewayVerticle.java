@@ -9,8 +9,11 @@ import io.yibao.gateway.auth.ResidentAuthHandler;
 import io.yibao.gateway.auth.Sessions;
 import io.yibao.gateway.insurancecode.CodeEndpoints;
 import io.yibao.gateway.insurancecode.InsuranceCodes;
+import io.yibao.gateway.insurancecode.ResidentCodes;
 import io.yibao.gateway.config.GatewayConfig;
+import io.yibao.gateway.contribution.CollectionClient;
 import io.yibao.gateway.contribution.ContributionEndpoints;
+import io.yibao.gateway.contribution.ContributionPayments;
 import io.yibao.gateway.contribution.ContributionOrders;
 import io.yibao.gateway.contribution.ContributionRecording;
 import io.yibao.gateway.contribution.PaymentCallbacks;
@@ -29,12 +32,16 @@ import io.yibao.gateway.pharmacy.Visits;
 import io.yibao.gateway.queue.WorkQueue;
 import io.yibao.gateway.core.StaleCopies;
 import io.yibao.gateway.identity.FaceTokens;
+import io.yibao.gateway.identity.IdentityClient;
+import io.yibao.gateway.identity.SmsClient;
 import io.yibao.gateway.identity.IdentityEndpoints;
 import io.yibao.gateway.identity.MeCopies;
 import io.yibao.gateway.identity.OneTimeCodes;
 import io.yibao.gateway.identity.ResidentAccounts;
 import io.yibao.gateway.privacy.Pseudonyms;
+import io.yibao.gateway.core.AccountsClient;
 import io.yibao.gateway.core.CoreClients;
+import io.yibao.gateway.core.RegistryClient;
 import io.yibao.gateway.http.ClientAddress;
 import io.yibao.gateway.http.GatewayRouter;
 import io.yibao.gateway.http.HttpEdge;
@@ -93,27 +100,32 @@ final class GatewayVerticle extends VerticleBase {
         shared.registry());
     WorkQueue settlementRecovery = PharmacySettlements.recoveryQueue(vertx, redis, config, shared.registry());
     Operations operations = operations(collectionOutbox, settlementRecovery);
+    RegistryClient registry = new RegistryClient(core);
+    AccountsClient personalAccounts = new AccountsClient(core);
     new IdentityEndpoints(config.identity(),
-        new OneTimeCodes(redis, limiter, core.client("sms"), pseudonyms, config.identity()),
+        new OneTimeCodes(redis, limiter, new SmsClient(core), pseudonyms, config.identity()),
         residentAccounts, sessions, residentTokens, faceTokens, limiter, clientAddress, addressLimit,
-        new StaleCopies(redis, config.identity().staleCopyHours()), core, pseudonyms, meCopies)
+        new StaleCopies(redis, config.identity().staleCopyHours()), registry, personalAccounts,
+        new IdentityClient(core), pseudonyms, meCopies)
         .register(operations);
 
     Idempotency idempotency = new Idempotency(redis, config.idempotency());
-    new CodeEndpoints(config.insuranceCode(), insuranceCodes, faceTokens, core).register(operations);
+    new CodeEndpoints(config.insuranceCode(), insuranceCodes,
+        new ResidentCodes(config.insuranceCode(), insuranceCodes, faceTokens, registry)).register(operations);
     settlements = new PharmacySettlements(new NationalInterface(core.client("settlement"), redis),
         settlementRecords, new Visits(redis, config.pharmacy().visitTokenSeconds()), insuranceCodes, sessions,
-        core.client("registry"), config.pharmacy(), config.core().get("settlement"),
+        registry, config.pharmacy(), config.core().get("settlement"),
         config.redis().commandTimeoutMillis(), settlementRecovery);
     new PosEndpoints(settlements, idempotency).register(operations);
     new PaymentConfirmationEndpoints(settlements).register(operations);
 
     ContributionOrders contributionOrders = new ContributionOrders(redis, pseudonyms, meCopies);
     WechatPayClient channel = new WechatPayClient(core, config);
-    recording = new ContributionRecording(collectionOutbox, contributionOrders, core.client("collection"),
-        core.client("accounts"), channel);
-    new ContributionEndpoints(config.contributions(), contributionOrders, idempotency, channel, recording, core,
-        config.redis().commandTimeoutMillis(), config.core().get("accounts").timeoutMillis()).register(operations);
+    CollectionClient collection = new CollectionClient(core);
+    recording = new ContributionRecording(collectionOutbox, contributionOrders, collection, personalAccounts, channel);
+    new ContributionEndpoints(new ContributionPayments(config.contributions(), contributionOrders, channel, recording,
+        registry, collection, personalAccounts, config.redis().commandTimeoutMillis(),
+        config.core().get(AccountsClient.SYSTEM).timeoutMillis()), idempotency).register(operations);
     new PaymentCallbacks(new WechatPayNotifications(config.paymentChannel()), contributionOrders, recording,
         limiter, config.rateLimits().perPaymentChannel(), addressLimit).register(operations);
     Terminals terminals = new Terminals(redis, config.security().terminalSecretKey());

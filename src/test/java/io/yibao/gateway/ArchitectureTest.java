@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The gateway reaches the core systems only over HTTP: no class of {@code io.yibao.gateway} refers to
  * {@code io.yibao.sandbox} (so the production gateway could ship without it), and the sandbox, an emulation of
  * other people's systems, does not use the gateway's code either. Checked on the compiled classes' constant
- * pools, which name every class a class refers to.
+ * pools, which name every class a class refers to. And inside the gateway, only the typed core clients reach
+ * {@code CoreClient} (see {@link #onlyTypedClientsTouchTheCoreClient()}).
  */
 class ArchitectureTest {
 
@@ -29,6 +30,30 @@ class ArchitectureTest {
   void sandboxNeverReferencesTheGateway() throws IOException {
     assertEquals(List.of(), offenders("io/yibao/sandbox", "io/yibao/gateway"));
   }
+
+  /**
+   * Only the typed core clients touch {@code CoreClient} (or {@code CoreClients}, which hands them out): classes
+   * named {@code *Client} and the national interface, the {@code core} package itself, and the wiring that
+   * constructs the clients. Everyone else calls a typed client, with its documented outcomes.
+   */
+  @Test
+  void onlyTypedClientsTouchTheCoreClient() throws IOException {
+    List<String> offenders = offenders("io/yibao/gateway", "io/yibao/gateway/core/CoreClient").stream()
+        .filter(path -> !mayTouchCoreClient(path.replace('\\', '/'))).toList();
+    assertEquals(List.of(), offenders);
+  }
+
+  /** {@code path} of a compiled class; nested classes and lambdas count as their outer class. */
+  private static boolean mayTouchCoreClient(String path) {
+    String outer = path.substring(path.lastIndexOf('/') + 1).replaceAll("[$.].*", "");
+    String pkg = path.substring(0, path.lastIndexOf('/'));
+    return outer.endsWith("Client")
+        || pkg.endsWith("io/yibao/gateway/core")
+        || (pkg.endsWith("io/yibao/gateway") && outer.equals("GatewayVerticle"))
+        || (pkg.endsWith("io/yibao/gateway/pharmacy") && PHARMACY.contains(outer));
+  }
+
+  private static final List<String> PHARMACY = List.of("NationalInterface");
 
   private static List<String> offenders(String packageDir, String forbidden) throws IOException {
     Path root = Path.of("target/classes", packageDir);

@@ -1,23 +1,17 @@
 package io.yibao.gateway.contribution;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.yibao.gateway.contribution.ContributionOrder.Status;
 import io.yibao.gateway.identity.MeCopyInvalidation;
 import io.yibao.gateway.privacy.Pseudonyms;
 import io.yibao.gateway.redis.RedisKeys;
 import io.yibao.gateway.redis.RedisScript;
 import io.yibao.gateway.redis.RedisStore;
 
-import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Contribution orders in Redis. An order holds its persons for the year (so nobody is put in two orders) while
@@ -25,7 +19,7 @@ import java.util.Map;
  * failed; it moves through its statuses with compare-and-set, so a notify replayed ten times credits once.
  * <pre>
  *   yb:{order:&lt;id&gt;}:contrib:order            hash: acct, year, method, total, lines, status, times, prepay, txn,
- *                                           settleBy, refundReason                                       TTL 400 days
+ *                                           settleBy, refundReason (codec: {@link ContributionOrder})   TTL 400 days
  *   yb:{psn:&lt;person&gt;}:contrib:hold:&lt;year&gt;    order id holding the person for the year      TTL order expiry + 1 min;
  *                                           400 days from the debit or payment until recorded, refunded or failed
  *   yb:{acct:&lt;account&gt;}:contrib:orders         zset order id → created ms (the resident's list)            TTL 400 days
@@ -33,15 +27,6 @@ import java.util.Map;
  */
 public final class ContributionOrders {
 
-  /**
-   * Order statuses. PAYING: a personal-account debit was sent and its outcome is not known yet (the order neither
-   * expires nor can be cancelled until the ledger says); PAID: the channel (or the account) took the money;
-   * RECORDED: the collection system has it; REFUNDING / REFUNDED: the money is on its way back (refundReason says
-   * why: a late payment for an order that no longer wanted it, or the collection system refused the payment).
-   */
-  public enum Status { AWAITING_PAYMENT, PAYING, PAID, RECORDED, CANCELLED, EXPIRED, REFUNDING, REFUNDED, FAILED }
-
-  static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
   static final long KEEP_MILLIS = 400L * 86_400_000L;
   private static final RedisScript RELEASE = RedisScript.load("compare-and-delete.lua");
   private static final RedisScript TRANSITION = RedisScript.load("status-transition.lua");
@@ -105,14 +90,14 @@ public final class ContributionOrders {
     return Future.all(all).map(x -> all.stream().allMatch(f -> f.result().toInteger() == 1));
   }
 
-  /** The order's persons, from its lines. */
-  static List<String> persons(Map<String, String> order) {
-    return new JsonArray(order.get("lines")).stream().map(l -> ((JsonObject) l).getString("psnNo")).toList();
+  /** {@link #keepHolds(String, int, List)} for the order's persons. */
+  public Future<Boolean> keepHolds(ContributionOrder order) {
+    return keepHolds(order.id(), order.year(), order.persons());
   }
 
   /** Lets the order's persons go (only the holds that are still this order's). */
-  public Future<Void> release(Map<String, String> order) {
-    return release(order.get("id"), Integer.parseInt(order.get("year")), persons(order));
+  public Future<Void> release(ContributionOrder order) {
+    return release(order.id(), order.year(), order.persons());
   }
 
   public Future<Void> release(String orderId, int year, List<String> psnNos) {
@@ -121,26 +106,23 @@ public final class ContributionOrders {
     return Future.all(all).mapEmpty();
   }
 
-  public Future<Void> create(Map<String, String> fields) {
-    String id = fields.get("id");
-    return Future.all(redis.hsetWithTtl(orderKey(id), KEEP_MILLIS, fields),
-            redis.writeWithTtl(Command.ZADD, accountKey(fields.get("acct")), KEEP_MILLIS, fields.get("createdAt"), id))
+  public Future<Void> create(ContributionOrder order) {
+    return Future.all(redis.hsetWithTtl(orderKey(order.id()), KEEP_MILLIS, order.toHash()),
+            redis.writeWithTtl(Command.ZADD, accountKey(order.accountId()), KEEP_MILLIS, order.createdAt(), order.id()))
         .mapEmpty();
   }
 
-  public Future<Map<String, String>> get(String id) {
+  /** The order, or null when there is none (or the id is not one the gateway mints). */
+  public Future<ContributionOrder> get(String id) {
     if (id == null || !id.matches("[A-Za-z0-9_-]{22}")) {
       return Future.succeededFuture(null);
     }
-    return redis.send(Command.HGETALL, orderKey(id)).map(ContributionOrders::fields);
+    return redis.send(Command.HGETALL, orderKey(id)).map(r -> ContributionOrder.fromHash(RedisStore.fields(r)));
   }
 
-  public Future<Void> set(String id, String... fieldValues) {
-    Request hset = Request.cmd(Command.HSET).arg(orderKey(id));
-    for (String fv : fieldValues) {
-      hset.arg(fv);
-    }
-    return redis.send(hset).mapEmpty();
+  /** The channel's prepay id of a WECHAT_PAY order, once it has one. */
+  public Future<Void> prepaid(String id, String prepayId) {
+    return redis.send(Command.HSET, orderKey(id), ContributionOrder.PREPAY, prepayId).mapEmpty();
   }
 
   /** Moves the order from {@code from} to {@code to} (with extra fields) only if it is still in {@code from}. */
@@ -149,16 +131,18 @@ public final class ContributionOrders {
   }
 
   /** The outcome of a compare-and-set: whether it moved, and the order as it stands afterwards (null when gone). */
-  public record Change(boolean moved, Map<String, String> order) {
+  public record Change(boolean moved, ContributionOrder order) {
   }
 
-  /** {@link #transition}, answering with the order as it stands afterwards (one round trip). */
+  /**
+   * {@link #transition}, answering with the order as it stands afterwards (one round trip). {@code extra}: field /
+   * value pairs of the order's hash, field names from {@link ContributionOrder}.
+   */
   public Future<Change> change(String id, Status from, Status to, String... extra) {
     List<String> args = new ArrayList<>(List.of(from.name(), to.name()));
     args.addAll(List.of(extra));
     return TRANSITION.run(redis, List.of(orderKey(id)), args).map(r -> {
-      Map<String, String> after = RedisStore.pairs(r, 1);
-      return new Change(r.get(0).toInteger() == 1, after.isEmpty() ? null : after);
+      return new Change(r.get(0).toInteger() == 1, ContributionOrder.fromHash(RedisStore.pairs(r, 1)));
     }).onSuccess(change -> {
       // Issued now, not waited for: what follows the status (holds kept, the follow-up queued) must follow it at
       // once, and every answer after it is at least one more round trip, which this one precedes.
@@ -172,12 +156,10 @@ public final class ContributionOrders {
   private static final java.util.Set<Status> MOVES_WHAT_ME_SHOWS = java.util.EnumSet.of(Status.PAID, Status.RECORDED,
       Status.REFUNDED);
 
-  private Future<Void> meCopiesEnd(Map<String, String> order) {
+  private Future<Void> meCopiesEnd(ContributionOrder order) {
     List<Future<Void>> all = new ArrayList<>();
-    all.add(meCopies.accountChanged(order.get("acct")));
-    if (order.get("lines") != null) {
-      persons(order).forEach(p -> all.add(meCopies.personChanged(p)));
-    }
+    all.add(meCopies.accountChanged(order.accountId()));
+    order.persons().forEach(p -> all.add(meCopies.personChanged(p)));
     return Future.all(all).mapEmpty();
   }
 
@@ -191,58 +173,5 @@ public final class ContributionOrders {
 
   public Future<Long> countOfAccount(String accountId) {
     return redis.send(Command.ZCARD, accountKey(accountId)).map(Response::toLong);
-  }
-
-  static Map<String, String> fields(Response r) {
-    if (r == null || r.getKeys().isEmpty()) {
-      return null;
-    }
-    Map<String, String> out = new HashMap<>();
-    for (String k : r.getKeys()) {
-      out.put(k, r.get(k).toString());
-    }
-    return out;
-  }
-
-  /** An unpaid order past its expiry is EXPIRED, whether or not anything has written that yet. */
-  static String effectiveStatus(Map<String, String> o, long nowMillis) {
-    String status = o.get("status");
-    if (Status.AWAITING_PAYMENT.name().equals(status) && Long.parseLong(o.get("expiresAt")) < nowMillis) {
-      return Status.EXPIRED.name();
-    }
-    return status;
-  }
-
-  /** The order as the resident sees it. */
-  static JsonObject view(Map<String, String> o, long nowMillis) {
-    JsonObject view = new JsonObject()
-        .put("id", o.get("id"))
-        .put("year", Integer.parseInt(o.get("year")))
-        .put("method", o.get("method"))
-        .put("status", effectiveStatus(o, nowMillis))
-        .put("totalFen", Long.parseLong(o.get("total")))
-        .put("lines", new JsonArray(o.get("lines")))
-        .put("createdAt", time(Long.parseLong(o.get("createdAt"))))
-        .put("expiresAt", time(Long.parseLong(o.get("expiresAt"))));
-    if (o.get("paidAt") != null) {
-      view.put("paidAt", time(Long.parseLong(o.get("paidAt"))));
-    }
-    if (o.get("recordedAt") != null) {
-      view.put("recordedAt", time(Long.parseLong(o.get("recordedAt"))));
-    }
-    if (o.get("err") != null) {
-      view.put("error", o.get("err"));
-    }
-    if (o.get("refundReason") != null) {
-      view.put("refundReason", o.get("refundReason"));
-    }
-    if (o.get("refundedAt") != null) {
-      view.put("refundedAt", time(Long.parseLong(o.get("refundedAt"))));
-    }
-    return view;
-  }
-
-  static String time(long millis) {
-    return Instant.ofEpochMilli(millis).atZone(SHANGHAI).toOffsetDateTime().toString();
   }
 }

@@ -1,19 +1,15 @@
 package io.yibao.gateway.contribution;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.yibao.gateway.contribution.ContributionOrders.Status;
-import io.yibao.gateway.core.CoreClient;
-import io.yibao.gateway.core.CoreResponse;
+import io.yibao.gateway.contribution.ContributionOrder.Status;
+import io.yibao.gateway.core.AccountsClient;
 import io.yibao.gateway.queue.WorkQueue;
 import io.yibao.gateway.wechatpay.WechatPayClient;
 import io.yibao.gateway.wechatpay.WechatPayRefused;
 import io.yibao.gateway.wechatpay.WechatRefund;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.Map;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
@@ -48,11 +44,12 @@ public final class ContributionRecording {
 
   private final WorkQueue outbox;
   private final ContributionOrders orders;
-  private final CoreClient collection;
-  private final CoreClient accounts;
+  private final CollectionClient collection;
+  private final AccountsClient accounts;
   private final WechatPayClient channel;
 
-  public ContributionRecording(WorkQueue outbox, ContributionOrders orders, CoreClient collection, CoreClient accounts,
+  public ContributionRecording(WorkQueue outbox, ContributionOrders orders, CollectionClient collection,
+                               AccountsClient accounts,
                                WechatPayClient channel) {
     this.outbox = outbox;
     this.orders = orders;
@@ -73,19 +70,19 @@ public final class ContributionRecording {
    * notify) may follow a first attempt that changed the status and failed to queue (rule 2). "Already paid" is never
    * "nothing to do" until the order is recorded.
    */
-  public Future<Void> paymentTaken(Map<String, String> o, String transactionId) {
-    String id = o.get("id");
-    String status = ContributionOrders.effectiveStatus(o, System.currentTimeMillis());
+  public Future<Void> paymentTaken(ContributionOrder o, String transactionId) {
+    String id = o.id();
+    Status status = o.effectiveStatus(System.currentTimeMillis());
     String now = Long.toString(System.currentTimeMillis());
-    if (Status.AWAITING_PAYMENT.name().equals(status)) {
-      return orders.change(id, Status.AWAITING_PAYMENT, Status.PAID, "paidAt", now, "txn", transactionId)
+    if (status == Status.AWAITING_PAYMENT) {
+      return orders.change(id, Status.AWAITING_PAYMENT, Status.PAID, ContributionOrder.PAID_AT, now,
+              ContributionOrder.TXN, transactionId)
           .compose(c -> c.moved() || c.order() == null ? ensureFollowUp(c.order()) : paymentTaken(c.order(),
               transactionId)); // changed meanwhile: apply to what it is now
     }
-    if (Status.EXPIRED.name().equals(status) || Status.CANCELLED.name().equals(status)
-        || Status.FAILED.name().equals(status)) {
-      return orders.change(id, Status.valueOf(o.get("status")), Status.REFUNDING, "paidAt", now, "txn", transactionId,
-              "refundReason", "ORDER_" + status + ": paid after the order was closed")
+    if (status == Status.EXPIRED || status == Status.CANCELLED || status == Status.FAILED) {
+      return orders.change(id, o.status(), Status.REFUNDING, ContributionOrder.PAID_AT, now, ContributionOrder.TXN,
+              transactionId, ContributionOrder.REFUND_REASON, "ORDER_" + status + ": paid after the order was closed")
           .compose(c -> c.moved() || c.order() == null ? ensureFollowUp(c.order()) : paymentTaken(c.order(),
               transactionId));
     }
@@ -93,23 +90,21 @@ public final class ContributionRecording {
   }
 
   /** While PAID: the persons held and the follow-up queued; while REFUNDING: the follow-up queued. */
-  private Future<Void> ensureFollowUp(Map<String, String> o) {
+  private Future<Void> ensureFollowUp(ContributionOrder o) {
     if (o == null) {
       return Future.succeededFuture();
     }
-    String status = o.get("status");
-    if (Status.PAID.name().equals(status)) {
-      return orders.keepHolds(o.get("id"), Integer.parseInt(o.get("year")), ContributionOrders.persons(o))
-          .compose(held -> {
+    if (o.status() == Status.PAID) {
+      return orders.keepHolds(o).compose(held -> {
             if (!held) {
               // Only when the payment came after the order's hold ran out; the collection system will refuse one
               // of the two orders, and that one is refunded.
-              LOG.warn("a paid order's person is held by another order", kv("order", o.get("id")));
+              LOG.warn("a paid order's person is held by another order", kv("order", o.id()));
             }
-            return enqueue(o.get("id"));
+            return enqueue(o.id());
           });
     }
-    return Status.REFUNDING.name().equals(status) ? enqueue(o.get("id")) : Future.succeededFuture();
+    return o.status() == Status.REFUNDING ? enqueue(o.id()) : Future.succeededFuture();
   }
 
   public void start() {
@@ -129,14 +124,14 @@ public final class ContributionRecording {
     return orders.get(orderId).compose(o -> o == null ? Future.succeededFuture(WorkQueue.Delivery.DEAD) : step(o));
   }
 
-  private Future<WorkQueue.Delivery> step(Map<String, String> o) {
-    Status status = Status.valueOf(o.get("status"));
-    boolean account = "PERSONAL_ACCOUNT".equals(o.get("method"));
-    return switch (status) {
-      case AWAITING_PAYMENT -> account && settled(o)
+  private Future<WorkQueue.Delivery> step(ContributionOrder o) {
+    boolean account = o.byPersonalAccount();
+    long now = System.currentTimeMillis();
+    return switch (o.status()) {
+      case AWAITING_PAYMENT -> account && o.settled(now)
           ? fail(o, Status.AWAITING_PAYMENT, "the payment did not start")
           : Future.succeededFuture(account ? WorkQueue.Delivery.RETRY : WorkQueue.Delivery.OK);
-      case PAYING -> settled(o) ? resolveDebit(o) : Future.succeededFuture(WorkQueue.Delivery.RETRY);
+      case PAYING -> o.settled(now) ? resolveDebit(o) : Future.succeededFuture(WorkQueue.Delivery.RETRY);
       case PAID -> record(o);
       case REFUNDING -> refund(o);
       case RECORDED, REFUNDED, FAILED, CANCELLED, EXPIRED -> orders.release(o).map(WorkQueue.Delivery.OK);
@@ -148,58 +143,51 @@ public final class ContributionRecording {
     return c.order() == null ? Future.succeededFuture(WorkQueue.Delivery.DEAD) : step(c.order());
   }
 
-  /** Past the time by which the debit's own answer would have come: asking the ledger now cannot race it. */
-  private static boolean settled(Map<String, String> o) {
-    return o.get("settleBy") == null || Long.parseLong(o.get("settleBy")) <= System.currentTimeMillis();
-  }
-
-  private Future<WorkQueue.Delivery> resolveDebit(Map<String, String> o) {
-    String id = o.get("id");
-    return accounts.get("/debits/" + debitId(id)).compose(found -> {
-      if (found.ok() && "DEBITED".equals(found.json().getString("status"))) {
-        return paid(o);
-      }
-      if (found.ok() || found.status() == 404) {
-        // Not taken (or voided already): make that final, since a copy of the debit may still be on its way.
-        return accounts.post("/debits/" + debitId(id) + "/void", new JsonObject()).compose(voided -> {
-          if (!voided.ok()) {
-            return Future.succeededFuture(WorkQueue.Delivery.RETRY);
-          }
-          return "DEBITED".equals(voided.json().getString("status")) ? paid(o)
-              : fail(o, Status.PAYING, "the personal account was not debited");
-        });
-      }
-      return Future.succeededFuture(WorkQueue.Delivery.RETRY);
+  private Future<WorkQueue.Delivery> resolveDebit(ContributionOrder o) {
+    String id = o.id();
+    return accounts.debitState(debitId(id)).compose(found -> switch (found) {
+      case DEBITED -> paid(o);
+      // Not taken (or voided already): make that final, since a copy of the debit may still be on its way.
+      case NOT_DEBITED -> accounts.voidDebit(debitId(id)).compose(voided -> switch (voided) {
+        case DEBITED -> paid(o);
+        case NOT_DEBITED -> fail(o, Status.PAYING, "the personal account was not debited");
+        case UNDECIDED -> Future.succeededFuture(WorkQueue.Delivery.RETRY);
+      });
+      case UNDECIDED -> Future.succeededFuture(WorkQueue.Delivery.RETRY);
     });
   }
 
-  private Future<WorkQueue.Delivery> paid(Map<String, String> o) {
-    String id = o.get("id");
+  private Future<WorkQueue.Delivery> paid(ContributionOrder o) {
+    String id = o.id();
     LOG.info("lost debit answer resolved: debited", kv("order", id));
-    return orders.change(id, Status.PAYING, Status.PAID, "paidAt", Long.toString(System.currentTimeMillis()),
-        "txn", "acct-" + id).compose(this::next);
+    return orders.change(id, Status.PAYING, Status.PAID, ContributionOrder.PAID_AT,
+        Long.toString(System.currentTimeMillis()), ContributionOrder.TXN, accountTransaction(id)).compose(this::next);
   }
 
-  private Future<WorkQueue.Delivery> fail(Map<String, String> o, Status from, String why) {
-    LOG.info("contribution order failed, nothing was paid", kv("order", o.get("id")), kv("reason", why));
-    return orders.change(o.get("id"), from, Status.FAILED, "err", why)
+  /** The transaction id of a personal-account payment, as the order shows it. */
+  static String accountTransaction(String orderId) {
+    return "acct-" + orderId;
+  }
+
+  private Future<WorkQueue.Delivery> fail(ContributionOrder o, Status from, String why) {
+    LOG.info("contribution order failed, nothing was paid", kv("order", o.id()), kv("reason", why));
+    return orders.change(o.id(), from, Status.FAILED, ContributionOrder.ERR, why)
         .compose(this::next);
   }
 
-  private Future<WorkQueue.Delivery> record(Map<String, String> o) {
-    String id = o.get("id");
-    JsonObject payment = new JsonObject().put("orderId", id).put("year", Integer.parseInt(o.get("year")))
-        .put("channel", o.get("method")).put("lines", new JsonArray(o.get("lines")));
-    return collection.post("/payments", payment).compose(answer -> {
-      if (answer.ok()) {
-        return orders.change(id, Status.PAID, Status.RECORDED, "recordedAt", Long.toString(System.currentTimeMillis()))
+  private Future<WorkQueue.Delivery> record(ContributionOrder o) {
+    String id = o.id();
+    return collection.record(o).compose(answer -> {
+      if (answer.recorded()) {
+        return orders.change(id, Status.PAID, Status.RECORDED, ContributionOrder.RECORDED_AT,
+                Long.toString(System.currentTimeMillis()))
             .compose(this::next);
       }
       // A refusal will not change by retrying and the money is taken: it goes back, visibly.
-      String error = answer.json().getString("error", "HTTP_" + answer.status());
       LOG.warn("collection refused a paid contribution order; refunding it", kv("order", id),
-          kv("status", answer.status()), kv("error", error));
-      return orders.change(id, Status.PAID, Status.REFUNDING, "refundReason", refundReason(error))
+          kv("error", answer.error()));
+      return orders.change(id, Status.PAID, Status.REFUNDING, ContributionOrder.REFUND_REASON,
+              refundReason(answer.error()))
           .compose(this::next);
     }, unavailable -> Future.succeededFuture(WorkQueue.Delivery.RETRY));
   }
@@ -212,13 +200,13 @@ public final class ContributionRecording {
     };
   }
 
-  private Future<WorkQueue.Delivery> refund(Map<String, String> o) {
-    String id = o.get("id");
-    long total = Long.parseLong(o.get("total"));
+  private Future<WorkQueue.Delivery> refund(ContributionOrder o) {
+    String id = o.id();
+    long total = o.totalFen();
     Future<Boolean> back;
-    if ("PERSONAL_ACCOUNT".equals(o.get("method"))) {
-      back = accounts.post("/credits", new JsonObject().put("id", "contrib-refund-" + id).put("psnNo", o.get("payer"))
-              .put("amountFen", total).put("kind", "CONTRIBUTION_REFUND").put("memo", "contribution refund"))
+    if (o.byPersonalAccount()) {
+      back = accounts.credit(new AccountsClient.Movement("contrib-refund-" + id, o.payer(), total,
+              "CONTRIBUTION_REFUND", "contribution refund"))
           .map(answer -> credited(id, answer));
     } else {
       back = channel.refund(id, id + "-refund", total, total, "城乡居民医保缴费退款")
@@ -233,7 +221,7 @@ public final class ContributionRecording {
           });
     }
     return back.compose(done -> !done ? Future.succeededFuture(WorkQueue.Delivery.RETRY)  // processing: ask again
-            : orders.change(id, Status.REFUNDING, Status.REFUNDED, "refundedAt",
+            : orders.change(id, Status.REFUNDING, Status.REFUNDED, ContributionOrder.REFUNDED_AT,
                 Long.toString(System.currentTimeMillis()))
             .compose(this::next)
             .onSuccess(x -> LOG.info("contribution refunded", kv("order", id))),
@@ -241,12 +229,12 @@ public final class ContributionRecording {
   }
 
   /** True when the ledger credited the account; a refusal needs a person. */
-  private static boolean credited(String id, CoreResponse answer) {
-    if (answer.ok()) {
+  private static boolean credited(String id, AccountsClient.Decision answer) {
+    if (answer.done()) {
       return true;
     }
     LOG.error("the personal-account system refused a contribution refund; a person must look at it",
-        kv("order", id), kv("error", answer.json().getString("error")));
+        kv("order", id), kv("error", answer.error()));
     throw new DeadLetter();
   }
 

@@ -96,7 +96,7 @@ public final class PaymentCallbacks {
   /** True when the notify is for one of our orders with exactly its amount (and has been applied). */
   Future<Boolean> apply(WechatPayNotifications.Verified paid) {
     return orders.get(paid.outTradeNo()).compose(o -> {
-      if (o == null || !"WECHAT_PAY".equals(o.get("method")) || paid.totalFen() != Long.parseLong(o.get("total"))
+      if (o == null || o.method() != ContributionOrder.Method.WECHAT_PAY || paid.totalFen() != o.totalFen()
           || !"SUCCESS".equals(paid.tradeState())) {
         LOG.warn("payment notify does not match an order", kv("notify", paid.notifyId()));
         return Future.succeededFuture(false);

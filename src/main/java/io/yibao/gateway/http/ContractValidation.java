@@ -77,6 +77,7 @@ final class ContractValidation {
         .compose(request -> validator.validate(request, operation.getOperationId()))
         .onSuccess(validated -> {
           rc.put(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST, validated);
+          rc.put(RouterBuilder.KEY_META_DATA_OPERATION, operation); // the contract's defaults, for Validated
           rc.next();
         })
         .onFailure(failure -> rc.fail(failure instanceof ValidatorException

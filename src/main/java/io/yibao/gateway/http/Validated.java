@@ -2,6 +2,8 @@ package io.yibao.gateway.http;
 
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.Location;
+import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.ValidatedRequest;
 
@@ -13,6 +15,24 @@ import io.vertx.openapi.validation.ValidatedRequest;
 public final class Validated {
 
   private Validated() {
+  }
+
+  /**
+   * A query parameter of type integer (bounded in the contract to fit an int): the value sent, else the contract's
+   * default for it, which a parameter read this way must have unless it is required.
+   */
+  public static int queryInt(RoutingContext rc, String name) {
+    Object value = query(rc, name);
+    if (value == null) {
+      Operation operation = rc.get(RouterBuilder.KEY_META_DATA_OPERATION);
+      value = operation == null ? null : operation.getParameters().stream()
+          .filter(p -> p.getIn() == Location.QUERY && p.getName().equals(name))
+          .map(p -> p.getSchema().get("default")).findFirst().orElse(null);
+    }
+    if (!(value instanceof Number n)) {
+      throw new IllegalStateException("query parameter " + name + " is neither required nor has a default");
+    }
+    return n.intValue();
   }
 
   /** A query parameter of type integer (bounded in the contract to fit an int), or {@code absent}. */

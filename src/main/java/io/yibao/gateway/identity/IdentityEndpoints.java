@@ -11,9 +11,9 @@ import io.yibao.gateway.auth.ResidentSession;
 import io.yibao.gateway.crypto.Secrets;
 import io.yibao.gateway.auth.Sessions;
 import io.yibao.gateway.config.GatewayConfig;
-import io.yibao.gateway.core.CoreClient;
-import io.yibao.gateway.core.CoreClients;
-import io.yibao.gateway.core.CoreResponse;
+import io.yibao.gateway.core.AccountsClient;
+import io.yibao.gateway.core.InsuranceType;
+import io.yibao.gateway.core.RegistryClient;
 import io.yibao.gateway.core.StaleCopies;
 import io.yibao.gateway.http.ClientAddress;
 import io.yibao.gateway.http.Operations;
@@ -24,9 +24,8 @@ import io.yibao.gateway.privacy.Masking;
 import io.yibao.gateway.ratelimit.ClientAddressLimit;
 import io.yibao.gateway.ratelimit.RateLimiter;
 import io.yibao.gateway.redis.RedisKeys;
+import io.yibao.gateway.time.BusinessTime;
 
-import java.time.Instant;
-import java.time.ZoneId;
 import java.util.Map;
 
 /**
@@ -35,8 +34,6 @@ import java.util.Map;
  * insured person, real-name binding, and step-up verification before sensitive operations.
  */
 public final class IdentityEndpoints {
-
-  static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
 
   private final GatewayConfig.Identity config;
   private final OneTimeCodes codes;
@@ -48,16 +45,17 @@ public final class IdentityEndpoints {
   private final ClientAddress clientAddress;
   private final ClientAddressLimit addressLimit;
   private final StaleCopies staleCopies;
-  private final CoreClient registry;
-  private final CoreClient personalAccounts;
-  private final CoreClient identity;
+  private final RegistryClient registry;
+  private final AccountsClient personalAccounts;
+  private final IdentityClient identity;
   private final io.yibao.gateway.privacy.Pseudonyms pseudonyms;
   private final MeCopies meCopies;
 
   public IdentityEndpoints(GatewayConfig.Identity config, OneTimeCodes codes, ResidentAccounts accounts,
                            Sessions sessions, AccessTokens tokens, FaceTokens faceTokens, RateLimiter limiter,
                            ClientAddress clientAddress, ClientAddressLimit addressLimit, StaleCopies staleCopies,
-                           CoreClients core, io.yibao.gateway.privacy.Pseudonyms pseudonyms, MeCopies meCopies) {
+                           RegistryClient registry, AccountsClient personalAccounts, IdentityClient identity,
+                           io.yibao.gateway.privacy.Pseudonyms pseudonyms, MeCopies meCopies) {
     this.addressLimit = addressLimit;
     this.config = config;
     this.codes = codes;
@@ -68,9 +66,9 @@ public final class IdentityEndpoints {
     this.limiter = limiter;
     this.clientAddress = clientAddress;
     this.staleCopies = staleCopies;
-    this.registry = core.client("registry");
-    this.personalAccounts = core.client("accounts");
-    this.identity = core.client("identity");
+    this.registry = registry;
+    this.personalAccounts = personalAccounts;
+    this.identity = identity;
     this.pseudonyms = pseudonyms;
     this.meCopies = meCopies;
   }
@@ -232,32 +230,35 @@ public final class IdentityEndpoints {
   private static JsonObject withPerson(JsonObject me, JsonObject person, boolean stale, long asOfMillis, long nowMillis) {
     return me.put("person", person)
         .put("stale", stale)
-        .put("asOf", Instant.ofEpochMilli(asOfMillis).atZone(SHANGHAI).toOffsetDateTime().toString())
+        .put("asOf", BusinessTime.timestamp(asOfMillis))
         .put("ageSeconds", Math.max(0, (nowMillis - asOfMillis) / 1000));
   }
 
   /** The insured person as the resident may see it: masked, with the personal-account balance for employees. */
   private Future<JsonObject> person(String psnNo) {
-    return registry.get("/persons/" + psnNo).compose(found -> {
-      if (!found.ok()) {
-        return Future.failedFuture(new ProblemException(ProblemCode.NOT_FOUND, "The registry does not know this person"));
-      }
-      JsonObject p = found.json();
+    return known(psnNo).compose(p -> {
+      InsuranceType type = p.insuType();
       JsonObject view = new JsonObject()
-          .put("psnNo", p.getString("psnNo"))
-          .put("name", Masking.name(p.getString("name")))
-          .put("idNumber", Masking.idNumber(p.getString("idNumber")))
-          .put("insuType", p.getString("insuType"))
-          .put("insuTypeName", "310".equals(p.getString("insuType")) ? "职工基本医疗保险" : "城乡居民基本医疗保险")
-          .put("insuredRegion", p.getString("insuAdmdvs"))
-          .put("status", p.getString("status"));
-      if (!"310".equals(p.getString("insuType"))) {
+          .put("psnNo", p.psnNo())
+          .put("name", Masking.name(p.name()))
+          .put("idNumber", Masking.idNumber(p.idNumber()))
+          .put("insuType", type == null ? null : type.code())
+          .put("insuTypeName", (type == InsuranceType.EMPLOYEE ? InsuranceType.EMPLOYEE : InsuranceType.RESIDENT).title())
+          .put("insuredRegion", p.insuredRegion())
+          .put("status", p.status());
+      if (type != InsuranceType.EMPLOYEE) {
         return Future.succeededFuture(view);
       }
-      return personalAccounts.get("/" + psnNo).map(balance -> balance.ok()
-          ? view.put("personalAccountBalanceFen", balance.json().getLong("balanceFen"))
+      return personalAccounts.balance(psnNo).map(balance -> balance != null
+          ? view.put("personalAccountBalanceFen", balance)
           : view);
     });
+  }
+
+  /** The person as the registry has them; 404 when it does not know them. */
+  private Future<RegistryClient.Person> known(String psnNo) {
+    return registry.person(psnNo).compose(p -> p != null ? Future.succeededFuture(p)
+        : Future.failedFuture(new ProblemException(ProblemCode.NOT_FOUND, "The registry does not know this person")));
   }
 
   /**
@@ -281,9 +282,9 @@ public final class IdentityEndpoints {
             config.realNamePerClientAddress()))
         // A bad face token is refused before the registry is asked: its answer then tells nothing about the pair.
         .compose(x -> faceTokens.read(body.getString("faceToken")))
-        .compose(face -> identity.post("/real-name-checks",
-                new JsonObject().put("name", body.getString("name")).put("idNumber", idNumber))
-            .compose(IdentityEndpoints::matchedPerson)
+        .compose(face -> identity.realNameCheck(body.getString("name"), idNumber)
+            .compose(psnNo -> psnNo != null ? Future.succeededFuture(psnNo)
+                : Future.failedFuture(new ProblemException(ProblemCode.REAL_NAME_MISMATCH, null)))
             // Someone else's face answers exactly like a wrong name: nothing says the name/ID pair was right.
             .compose(psnNo -> psnNo.equals(face.psnNo()) ? faceTokens.consume(face).map(psnNo)
                 : Future.failedFuture(new ProblemException(ProblemCode.REAL_NAME_MISMATCH, null))))
@@ -297,14 +298,6 @@ public final class IdentityEndpoints {
             me(rc, r.result());
           }
         });
-  }
-
-  private static Future<String> matchedPerson(CoreResponse answer) {
-    JsonObject json = answer.json();
-    if (answer.ok() && json.getBoolean("match", false) && json.getString("psnNo") != null) {
-      return Future.succeededFuture(json.getString("psnNo"));
-    }
-    return Future.failedFuture(new ProblemException(ProblemCode.REAL_NAME_MISMATCH, null));
   }
 
   private void unbindRealName(RoutingContext rc) {
@@ -331,11 +324,8 @@ public final class IdentityEndpoints {
   }
 
   private Future<String> registryPhone(String psnNo) {
-    return registry.get("/persons/" + psnNo).compose(found -> {
-      if (!found.ok()) {
-        return Future.failedFuture(new ProblemException(ProblemCode.NOT_FOUND, "The registry does not know this person"));
-      }
-      String mobile = found.json().getString("mobile");
+    return known(psnNo).compose(found -> {
+      String mobile = found.mobile();
       return mobile != null ? Future.succeededFuture(mobile)
           : Future.failedFuture(new ProblemException(ProblemCode.FACE_VERIFICATION_REQUIRED,
               "The registry holds no mobile number for this person: step up with a face verification"));
@@ -363,6 +353,6 @@ public final class IdentityEndpoints {
   // --- helpers ---------------------------------------------------------------------------------------------------
 
   static String time(long millis) {
-    return Instant.ofEpochMilli(millis).atZone(SHANGHAI).toOffsetDateTime().toString();
+    return BusinessTime.timestamp(millis);
   }
 }

@@ -1,11 +1,9 @@
 package io.yibao.gateway.identity;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.yibao.gateway.crypto.Secrets;
 import io.yibao.gateway.config.GatewayConfig;
-import io.yibao.gateway.core.CoreClient;
 import io.yibao.gateway.http.ProblemCode;
 import io.yibao.gateway.http.ProblemException;
 import io.yibao.gateway.privacy.Pseudonyms;
@@ -51,11 +49,11 @@ public final class OneTimeCodes {
 
   private final RedisStore redis;
   private final RateLimiter limiter;
-  private final CoreClient sms;
+  private final SmsClient sms;
   private final Pseudonyms pseudonyms;
   private final GatewayConfig.Identity config;
 
-  public OneTimeCodes(RedisStore redis, RateLimiter limiter, CoreClient sms, Pseudonyms pseudonyms,
+  public OneTimeCodes(RedisStore redis, RateLimiter limiter, SmsClient sms, Pseudonyms pseudonyms,
                       GatewayConfig.Identity config) {
     this.redis = redis;
     this.limiter = limiter;
@@ -98,9 +96,8 @@ public final class OneTimeCodes {
           String code = Secrets.digits(6);
           return STORE.run(redis, List.of(key), List.of(pseudonyms.code(purpose.key, owner, code),
                   Long.toString(config.otpTtlSeconds() * 1000L)))
-              .compose(stored -> sms.post("/messages", new JsonObject().put("phone", phone)
-                  .put("template", purpose.template).put("params", new JsonObject().put("code", code))))
-              .compose(answer -> answer.ok() ? Future.<Void>succeededFuture()
+              .compose(stored -> sms.send(phone, purpose.template, java.util.Map.of("code", code)))
+              .compose(sent -> sent ? Future.<Void>succeededFuture()
                   : Future.failedFuture(new ProblemException(ProblemCode.CORE_UNAVAILABLE, "The SMS was not sent")))
               // A code that never left must not linger: the person would wait for it in vain.
               .recover(failure -> redis.send(Command.DEL, key).transform(ignored -> Future.failedFuture(failure)));

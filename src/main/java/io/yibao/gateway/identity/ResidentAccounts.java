@@ -114,11 +114,6 @@ public final class ResidentAccounts {
     return holder == null || holder.isEmpty() || holder.equals(accountId) ? null : holder;
   }
 
-  /** Whether the person is bound to this account right now (the binding key is the truth). */
-  public Future<Boolean> holds(String accountId, String psnNo) {
-    return redis.send(Command.GET, bindingKey(psnNo)).map(r -> r != null && accountId.equals(r.toString()));
-  }
-
   /** Ends the account's binding of the person, and what depended on it. */
   public Future<Void> unbind(String accountId, String psnNo) {
     return end(accountId, psnNo, false)

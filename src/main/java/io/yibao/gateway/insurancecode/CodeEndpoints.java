@@ -1,27 +1,17 @@
 package io.yibao.gateway.insurancecode;
 
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.yibao.gateway.auth.ResidentSession;
 import io.yibao.gateway.config.GatewayConfig;
-import io.yibao.gateway.core.CoreClients;
-import io.yibao.gateway.core.CoreClient;
 import io.yibao.gateway.http.Operations;
 import io.yibao.gateway.http.ProblemCode;
 import io.yibao.gateway.http.ProblemException;
 import io.yibao.gateway.http.Responses;
-import io.yibao.gateway.identity.FaceTokens;
-import io.yibao.gateway.identity.StepUp;
-import io.yibao.gateway.privacy.Masking;
+import io.yibao.gateway.time.BusinessTime;
 
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.Period;
-import java.time.ZoneId;
-import java.util.Map;
 
 /**
  * The resident's insurance code (医保码), under {@code /api/v1/insurance-code}: activation by face, family
@@ -29,19 +19,14 @@ import java.util.Map;
  */
 public final class CodeEndpoints {
 
-  private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
-
   private final GatewayConfig.InsuranceCode config;
   private final InsuranceCodes codes;
-  private final FaceTokens faceTokens;
-  private final CoreClient registry;
+  private final ResidentCodes flows;
 
-  public CodeEndpoints(GatewayConfig.InsuranceCode config, InsuranceCodes codes,
-                       FaceTokens faceTokens, CoreClients core) {
+  public CodeEndpoints(GatewayConfig.InsuranceCode config, InsuranceCodes codes, ResidentCodes flows) {
     this.config = config;
     this.codes = codes;
-    this.faceTokens = faceTokens;
-    this.registry = core.client("registry");
+    this.flows = flows;
   }
 
   public void register(Operations operations) {
@@ -55,14 +40,6 @@ public final class CodeEndpoints {
   }
 
 
-  /** The bound person, whose code this account activated; 403 otherwise. */
-  private Future<String> activatedPerson(ResidentSession s) {
-    return s.boundPerson().compose(psnNo -> codes.activatedPerson(s.accountId()).compose(active -> psnNo.equals(active)
-        ? Future.succeededFuture(psnNo)
-        : Future.failedFuture(new ProblemException(ProblemCode.CODE_NOT_ACTIVATED,
-            "POST /api/v1/insurance-code/activation with a face token first"))));
-  }
-
   private void getActivation(RoutingContext rc) {
     ResidentSession s = ResidentSession.of(rc);
     s.boundPerson().compose(psnNo -> codes.activation(s.accountId()).map(a -> {
@@ -72,14 +49,10 @@ public final class CodeEndpoints {
     })).onComplete(r -> Responses.reply(rc, 200, r));
   }
 
-  /** Activation needs real name (bound) and real person (a fresh face verification of that person). */
   private void activate(RoutingContext rc) {
-    ResidentSession s = ResidentSession.of(rc);
-    String faceToken = rc.body().asJsonObject().getString("faceToken");
-    s.boundPerson().compose(psnNo -> faceTokens.verify(faceToken, psnNo)
-            .compose(x -> codes.activate(s.accountId(), psnNo))
-            .map(x -> new JsonObject().put("activated", true).put("psnNo", psnNo)
-                .put("activatedAt", time(System.currentTimeMillis()))))
+    flows.activate(ResidentSession.of(rc), rc.body().asJsonObject().getString("faceToken"))
+        .map(psnNo -> new JsonObject().put("activated", true).put("psnNo", psnNo)
+            .put("activatedAt", time(System.currentTimeMillis())))
         .onComplete(r -> Responses.reply(rc, 200, r));
   }
 
@@ -92,52 +65,10 @@ public final class CodeEndpoints {
     }).onComplete(r -> Responses.reply(rc, 200, r));
   }
 
-  /**
-   * A household member of the registry who is a close relative: under {@code proxyConsentAge} added on the
-   * household relation (with step-up), older only with their own face verification.
-   */
   private void addProxy(RoutingContext rc) {
-    ResidentSession s = ResidentSession.of(rc);
     JsonObject body = rc.body().asJsonObject();
-    String member = body.getString("psnNo");
-    String faceToken = body.getString("faceToken");
-    activatedPerson(s).compose(self -> codes.proxies(s.accountId()).compose(existing -> {
-      if (existing.containsKey(member)) {
-        return Future.succeededFuture(existing.get(member).copy().put("psnNo", member));
-      }
-      if (existing.size() >= config.maxProxies()) {
-        return Future.failedFuture(new ProblemException(ProblemCode.PROXY_LIMIT_REACHED,
-            "At most " + config.maxProxies() + " family members"));
-      }
-      return householdMember(self, member).compose(relative -> {
-        int age = Period.between(LocalDate.parse(relative.getString("birthDate")), LocalDate.now(SHANGHAI)).getYears();
-        Future<Void> consent = age < config.proxyConsentAge() ? StepUp.require(s)
-            : faceToken == null
-                ? Future.failedFuture(new ProblemException(ProblemCode.FACE_VERIFICATION_REQUIRED,
-                    "Members aged " + config.proxyConsentAge() + " or over consent with their own face verification",
-                    "faceToken", Map.of()))
-                : faceTokens.verify(faceToken, member);
-        JsonObject entry = new JsonObject().put("relation", relative.getString("relation"))
-            .put("name", Masking.name(relative.getString("name")))
-            .put("addedAt", time(System.currentTimeMillis()));
-        return consent.compose(x -> codes.addProxy(s.accountId(), member, entry)).map(x -> entry.copy().put("psnNo", member));
-      });
-    })).onComplete(r -> Responses.reply(rc, 201, r));
-  }
-
-  private Future<JsonObject> householdMember(String self, String member) {
-    return registry.get("/persons/" + self + "/household").compose(answer -> {
-      if (!answer.ok()) {
-        return Future.failedFuture(new ProblemException(ProblemCode.NOT_A_FAMILY_MEMBER, null));
-      }
-      for (Object o : answer.json().getJsonArray("members", new JsonArray())) {
-        JsonObject m = (JsonObject) o;
-        if (member.equals(m.getString("psnNo")) && m.getString("relation") != null) {
-          return Future.succeededFuture(m);
-        }
-      }
-      return Future.failedFuture(new ProblemException(ProblemCode.NOT_A_FAMILY_MEMBER, null, "psnNo", Map.of()));
-    });
+    flows.addProxy(ResidentSession.of(rc), body.getString("psnNo"), body.getString("faceToken"))
+        .onComplete(r -> Responses.reply(rc, 201, r));
   }
 
   private void removeProxy(RoutingContext rc) {
@@ -155,23 +86,8 @@ public final class CodeEndpoints {
 
   /** A fresh code for the bound person (default) or a proxied member; the previous one on this device dies. */
   private void issue(RoutingContext rc) {
-    ResidentSession s = ResidentSession.of(rc);
     JsonObject sent = rc.body() == null ? null : rc.body().asJsonObject();
-    JsonObject body = sent == null ? new JsonObject() : sent;
-    String requested = body.getString("psnNo");
-    // The bound person's own code needs no read first: recording it (code-current-swap.lua) refuses it in the same
-    // step unless the account activated that person, and the answer is the same 403 CODE_NOT_ACTIVATED.
-    boolean own = requested == null || requested.equals(s.boundPerson().result());
-    Future<String> whose = own ? s.boundPerson() : activatedPerson(s);
-    whose.compose(self -> {
-      if (requested == null || requested.equals(self)) {
-        return Future.succeededFuture(self);
-      }
-      return codes.proxies(s.accountId()).compose(proxies -> proxies.containsKey(requested)
-          ? Future.succeededFuture(requested)
-          : Future.failedFuture(new ProblemException(ProblemCode.NOT_A_FAMILY_MEMBER,
-              "Add them as a family member first", "psnNo", Map.of())));
-    }).compose(psnNo -> codes.issue(s.accountId(), s.sessionId(), s.deviceId(), psnNo)).map(live -> new JsonObject()
+    flows.issue(ResidentSession.of(rc), sent == null ? null : sent.getString("psnNo")).map(live -> new JsonObject()
         .put("code", live.code())
         .put("psnNo", live.psnNo())
         .put("expiresAt", time(live.issuedMillis() + config.ttlSeconds() * 1000L))
@@ -205,6 +121,6 @@ public final class CodeEndpoints {
   }
 
   static String time(long millis) {
-    return Instant.ofEpochMilli(millis).atZone(SHANGHAI).toOffsetDateTime().toString();
+    return BusinessTime.timestamp(millis);
   }
 }

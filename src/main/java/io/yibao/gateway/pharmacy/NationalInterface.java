@@ -70,7 +70,7 @@ public final class NationalInterface {
   public record DayTotals(long count, long medfeeFen, long fundFen, long accountFen, long cashFen, long open) {
   }
 
-  static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
+  static final ZoneId SHANGHAI = io.yibao.gateway.time.BusinessTime.ZONE;
   private static final RedisScript NEXT_ID = RedisScript.load("msgid-lib.lua", "msgid-next.lua");
   private static final DateTimeFormatter INF_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 

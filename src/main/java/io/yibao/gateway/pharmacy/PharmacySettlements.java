@@ -8,7 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.yibao.gateway.auth.Sessions;
 import io.yibao.gateway.config.GatewayConfig;
 import io.yibao.gateway.core.CoreCallException;
-import io.yibao.gateway.core.CoreClient;
+import io.yibao.gateway.core.RegistryClient;
 import io.yibao.gateway.crypto.Secrets;
 import io.yibao.gateway.http.ProblemCode;
 import io.yibao.gateway.http.ProblemException;
@@ -64,21 +64,21 @@ public final class PharmacySettlements {
   private final Visits visits;
   private final InsuranceCodes codes;
   private final Sessions sessions;
-  private final CoreClient registry;
+  private final RegistryClient registry;
   private final GatewayConfig.Pharmacy config;
   private final GatewayConfig.CoreService core;
   private final WorkQueue recoveryQueue;
   private final long firstCheckDelayMillis;
 
   /**
-   * @param registry the registry core client (the insured person behind a scanned code)
+   * @param registry the registry (the insured person behind a scanned code)
    * @param core the settlement system's client settings: its timeout puts the first recovery check after any
    *             call's answer could still come, and bounds one recovery pass (the lease)
    * @param redisCommandMillis how long one Redis command may take (the record is written after the queue entry)
    * @param recoveryQueue the queue of settlements to resolve ({@link #recoveryQueue})
    */
   public PharmacySettlements(NationalInterface national, SettlementRecords records, Visits visits,
-                             InsuranceCodes codes, Sessions sessions, CoreClient registry,
+                             InsuranceCodes codes, Sessions sessions, RegistryClient registry,
                              GatewayConfig.Pharmacy config, GatewayConfig.CoreService core, long redisCommandMillis,
                              WorkQueue recoveryQueue) {
     this.national = national;
@@ -96,7 +96,7 @@ public final class PharmacySettlements {
   // --- scan -------------------------------------------------------------------------------------------------------
 
   /** A scanned code's visit: its token, until when it is good, and the insured person as the registry has them. */
-  public record Scanned(String visitToken, long expiresAtMillis, JsonObject person) {
+  public record Scanned(String visitToken, long expiresAtMillis, RegistryClient.Person person) {
   }
 
   /**
@@ -114,7 +114,7 @@ public final class PharmacySettlements {
         // A code dies with the session that asked for it (sign-out, device limit, takeover).
         Future<Boolean> alive = sessions.alive(live.accountId(), live.sessionId());
         Future<String> opened = visits.open(Visit.opened(terminal, live.psnNo(), live.accountId(),
-            p.getString("insuType"), p.getString("insuAdmdvs"), live.code()));
+            p.insuType().code(), p.insuredRegion(), live.code()));
         return Future.join(alive, opened).transform(both -> {
           if (alive.succeeded() && alive.result()) {
             return Future.succeededFuture(new Scanned(opened.result(), System.currentTimeMillis() + visits.ttlMillis(),
@@ -131,13 +131,12 @@ public final class PharmacySettlements {
   }
 
   /** The insured person, who must be active. */
-  private Future<JsonObject> person(String psnNo) {
-    return registry.get("/persons/" + psnNo).compose(r -> {
-      if (!r.ok()) {
+  private Future<RegistryClient.Person> person(String psnNo) {
+    return registry.person(psnNo).compose(p -> {
+      if (p == null) {
         return Future.failedFuture(new ProblemException(ProblemCode.CODE_EXPIRED, "Unknown insured person"));
       }
-      JsonObject p = r.json();
-      if (!"ACTIVE".equals(p.getString("status"))) {
+      if (!"ACTIVE".equals(p.status())) {
         return Future.failedFuture(new ProblemException(ProblemCode.FORBIDDEN, "The insured status is not active"));
       }
       return Future.succeededFuture(p);
@@ -245,7 +244,7 @@ public final class PharmacySettlements {
     }
     boolean needsConfirmation = needsConfirmation(p.basket);
     long now = System.currentTimeMillis();
-    Settlement draft = Settlement.draft(id, v, p.basket, now, LocalDate.now(NationalInterface.SHANGHAI).toString(),
+    Settlement draft = Settlement.draft(id, v, p.basket, now, io.yibao.gateway.time.BusinessTime.today().toString(),
         attempt, needsConfirmation ? now + config.confirmationSeconds() * 1000L : null);
     Future<SettlementRecords.Opened> opened = records.open(p.visitToken, terminal.terminalId(), draft,
         needsConfirmation ? null : national.nowSeconds());
@@ -469,7 +468,7 @@ public final class PharmacySettlements {
       if (s.is(Status.CANCELLED) || s.is(Status.CANCELLING)) {
         return Future.succeededFuture(s);
       }
-      String today = LocalDate.now(NationalInterface.SHANGHAI).toString();
+      String today = io.yibao.gateway.time.BusinessTime.today().toString();
       if (!s.is(Status.SETTLED) || !today.equals(s.businessDate())) {
         return Future.failedFuture(new ProblemException(ProblemCode.SETTLEMENT_NOT_CANCELLABLE,
             "Only a settled purchase of today can be cancelled"));

@@ -2,6 +2,8 @@ package io.yibao.gateway.pharmacy;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.yibao.gateway.core.RegistryClient;
+import io.yibao.gateway.time.BusinessTime;
 import io.vertx.ext.web.RoutingContext;
 import io.yibao.gateway.http.Operations;
 import io.yibao.gateway.http.ProblemCode;
@@ -45,20 +47,19 @@ public final class PosEndpoints {
 
   private void resolve(RoutingContext rc) {
     settlements.scan(Terminal.of(rc), rc.body().asJsonObject().getString("code")).map(scanned -> {
-      JsonObject p = scanned.person();
+      RegistryClient.Person p = scanned.person();
       return new JsonObject()
           .put("visitToken", scanned.visitToken())
           .put("expiresAt", SettlementRecords.time(scanned.expiresAtMillis()))
           .put("mdtrt_cert_type", "01")
           .put("person", new JsonObject()
-              .put("psn_no", p.getString("psnNo"))
-              .put("psn_name", Masking.name(p.getString("name")))
-              .put("certno", Masking.idNumber(p.getString("idNumber")))
-              .put("gend", String.valueOf(p.getInteger("gender")))
-              .put("age", Period.between(LocalDate.parse(p.getString("birthDate")),
-                  LocalDate.now(NationalInterface.SHANGHAI)).getYears())
-              .put("insutype", p.getString("insuType"))
-              .put("insuplc_admdvs", p.getString("insuAdmdvs"))
+              .put("psn_no", p.psnNo())
+              .put("psn_name", Masking.name(p.name()))
+              .put("certno", Masking.idNumber(p.idNumber()))
+              .put("gend", String.valueOf(p.gender()))
+              .put("age", Period.between(p.birthDate(), BusinessTime.today()).getYears())
+              .put("insutype", p.insuType().code())
+              .put("insuplc_admdvs", p.insuredRegion())
               .put("psn_insu_stas", "1"));
     }).onComplete(r -> Responses.reply(rc, 200, r));
   }

@@ -164,7 +164,7 @@ public final class SettlementRecords {
 
   /** The settlement, or null. */
   public Future<Settlement> get(Ref ref) {
-    return redis.send(Command.HGETALL, recordKey(ref)).map(r -> Settlement.fromHash(fields(r)));
+    return redis.send(Command.HGETALL, recordKey(ref)).map(r -> Settlement.fromHash(RedisStore.fields(r)));
   }
 
   /** The resident's records of these ids (those still kept), wherever they were settled. */
@@ -199,16 +199,7 @@ public final class SettlementRecords {
     return ofAccount(accountId, List.of(id)).map(found -> found.isEmpty() ? null : found.get(0));
   }
 
-  static Map<String, String> fields(Response r) {
-    if (r == null || r.getKeys().isEmpty()) {
-      return null;
-    }
-    Map<String, String> out = new HashMap<>();
-    for (String k : r.getKeys()) {
-      out.put(k, r.get(k).toString());
-    }
-    return out;
-  }
+
 
   /**
    * Moves {@code record} from {@code from} to {@code to} (with extra fields) if it is still in {@code from}, and
@@ -307,6 +298,6 @@ public final class SettlementRecords {
   }
 
   static String time(long millis) {
-    return Instant.ofEpochMilli(millis).atZone(NationalInterface.SHANGHAI).toOffsetDateTime().toString();
+    return io.yibao.gateway.time.BusinessTime.timestamp(millis);
   }
 }

@@ -56,7 +56,7 @@ public final class Visits {
     if (!wellFormed(token)) {
       return Future.succeededFuture(null);
     }
-    return redis.send(Command.HGETALL, key(fixmedinsCode, token)).map(r -> Visit.fromHash(SettlementRecords.fields(r)));
+    return redis.send(Command.HGETALL, key(fixmedinsCode, token)).map(r -> Visit.fromHash(RedisStore.fields(r)));
   }
 
   /** Removes a visit whose token was never handed out; a failure only leaves it to expire. */

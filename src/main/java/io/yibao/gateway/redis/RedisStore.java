@@ -116,6 +116,18 @@ public final class RedisStore {
     return writeWithTtl(Command.HSET, key, ttlMillis, args);
   }
 
+  /** The fields of an HGETALL reply; null when the hash does not exist (Redis answers an empty map). */
+  public static Map<String, String> fields(Response hgetall) {
+    if (hgetall == null || hgetall.getKeys().isEmpty()) {
+      return null;
+    }
+    Map<String, String> out = new java.util.HashMap<>();
+    for (String k : hgetall.getKeys()) {
+      out.put(k, hgetall.get(k).toString());
+    }
+    return out;
+  }
+
   /** Field/value pairs of a flat script reply (e.g. a script's copy of HGETALL), from index {@code from} on. */
   public static Map<String, String> pairs(Response reply, int from) {
     Map<String, String> out = new java.util.HashMap<>();

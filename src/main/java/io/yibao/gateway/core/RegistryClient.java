@@ -1,0 +1,73 @@
+package io.yibao.gateway.core;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The person registry (人员信息), read only, over the {@code registry} core client: reads are retried there with
+ * back-off while its breaker allows.
+ *
+ * <p>Outcomes of every call: the person (or household) as the registry has it; null when the registry answers that
+ * it does not know the person (a 4xx); {@link CoreCallException} when no usable answer came.
+ */
+public final class RegistryClient {
+
+  /** The core system ({@code core.registry} in the configuration). */
+  public static final String SYSTEM = "registry";
+
+  /** An insured person; {@code insuType} null when the registry names a type this gateway does not know. */
+  public record Person(String psnNo, String name, String idNumber, LocalDate birthDate, String mobile,
+                       InsuranceType insuType, String insuredRegion, String status, int gender) {
+
+    static Person from(JsonObject p) {
+      String birth = p.getString("birthDate");
+      return new Person(p.getString("psnNo"), p.getString("name"), p.getString("idNumber"),
+          birth == null ? null : LocalDate.parse(birth), p.getString("mobile"), InsuranceType.of(p.getString("insuType")),
+          p.getString("insuAdmdvs"), p.getString("status"), p.getInteger("gender", 0));
+    }
+  }
+
+  /** A close relative (近亲属) in the person's household, with the relation the registry records (SPOUSE, ...). */
+  public record Relative(Person person, String relation) {
+  }
+
+  private final CoreClient registry;
+
+  public RegistryClient(CoreClients clients) {
+    this(clients.client(SYSTEM));
+  }
+
+  public RegistryClient(CoreClient registry) {
+    this.registry = registry;
+  }
+
+  /** The person, or null when the registry does not know them. */
+  public Future<Person> person(String psnNo) {
+    return registry.get("/persons/" + psnNo).map(found -> found.ok() ? Person.from(found.json()) : null);
+  }
+
+  /**
+   * The close relatives in the person's household (household members without a recorded relation are left out),
+   * or null when the registry does not know the person.
+   */
+  public Future<List<Relative>> closeRelatives(String psnNo) {
+    return registry.get("/persons/" + psnNo + "/household").map(answer -> {
+      if (!answer.ok()) {
+        return null;
+      }
+      List<Relative> out = new ArrayList<>();
+      for (Object o : answer.json().getJsonArray("members", new JsonArray())) {
+        JsonObject m = (JsonObject) o;
+        if (m.getString("relation") != null) {
+          out.add(new Relative(Person.from(m), m.getString("relation")));
+        }
+      }
+      return out;
+    });
+  }
+}
