@@ -110,7 +110,8 @@ class PharmacyFlowTest {
     employee.get("/api/v1/insurance-code/" + code);
     pos.resolve(code);
     pos.resolve(code);
-    org.junit.jupiter.api.Assertions.assertFalse(io.yibao.gateway.testing.LogCapture.all().contains(code));
+    io.yibao.gateway.testing.LogCapture.assertFlowLoggedWithout(
+        List.of("/api/v1/insurance-code/{code}", "/pos/v1/codes/resolve", "/pos/v1/codes/resolve"), List.of(code));
   }
 
   @Test
