@@ -1,0 +1,68 @@
+package io.yibao.gateway.contribution;
+
+import io.vertx.core.Future;
+import io.yibao.gateway.config.GatewayConfig;
+import io.yibao.gateway.feature.Feature;
+import io.yibao.gateway.feature.Infrastructure;
+import io.yibao.gateway.http.Operations;
+import io.yibao.gateway.ops.ReadinessCheck;
+import io.yibao.gateway.outbox.Outbox;
+import io.yibao.gateway.wechatpay.WechatPayClient;
+
+import java.util.List;
+
+/**
+ * Contributions (缴费) of residents not insured through an employer: options, orders paid by WeChat Pay or from the
+ * personal account, cancelling, and recording paid orders with the collection system through an outbox that
+ * delivers in the background.
+ */
+public final class ContributionFeature implements Feature {
+
+  private final Outbox collectionOutbox;
+  private final ContributionOrders orders;
+  private final ContributionRecording recording;
+  private final ContributionEndpoints endpoints;
+
+  public ContributionFeature(Infrastructure infra) {
+    GatewayConfig config = infra.config();
+    collectionOutbox = new Outbox(infra.vertx(), infra.redis(), "collection", Outbox.Options.of(config.outbox()),
+        infra.metrics());
+    orders = new ContributionOrders(infra.redis(), infra.pseudonyms(), infra.meCopies());
+    WechatPayClient channel = new WechatPayClient(infra.core(), config);
+    recording = new ContributionRecording(collectionOutbox, orders, infra.core().client("collection"),
+        infra.core().client("accounts"), channel);
+    endpoints = new ContributionEndpoints(config.contributions(), orders, infra.idempotency(), channel, recording,
+        infra.core(), config.redis().commandTimeoutMillis(), config.core().get("accounts").timeoutMillis());
+  }
+
+  /** The orders, which the payment channel's callbacks confirm. */
+  ContributionOrders orders() {
+    return orders;
+  }
+
+  /** The recording of paid orders, which a confirmed payment starts. */
+  ContributionRecording recording() {
+    return recording;
+  }
+
+  @Override
+  public void register(Operations operations) {
+    endpoints.register(operations);
+  }
+
+  @Override
+  public List<ReadinessCheck> readinessChecks() {
+    return List.of(collectionOutbox.readiness());
+  }
+
+  @Override
+  public Future<Void> start() {
+    recording.start();
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public void stop() {
+    recording.stop();
+  }
+}
