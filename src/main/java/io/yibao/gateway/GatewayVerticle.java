@@ -55,7 +55,11 @@ final class GatewayVerticle extends VerticleBase {
     Map<String, AuthenticationHandler> security = new HashMap<>();
     for (Feature feature : features) {
       feature.register(operations);
-      security.putAll(feature.securityHandlers());
+      feature.securityHandlers().forEach((scheme, handler) -> {
+        if (security.putIfAbsent(scheme, handler) != null) {
+          throw new IllegalStateException("two features handle the security scheme " + scheme);
+        }
+      });
     }
     // A start that fails anywhere stops what the features started: Vert.x does not call stop() then.
     return start(0).compose(started -> shared.contract().open(vertx))
