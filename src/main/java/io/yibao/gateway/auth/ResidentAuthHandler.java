@@ -73,18 +73,22 @@ public final class ResidentAuthHandler implements JWTAuthHandler {
         Map.of("WWW-Authenticate", "Bearer realm=\"resident\""));
   }
 
+  /** A scope asked for would silently not be checked: refused instead. */
+  static final String NO_SCOPES = "resident access tokens carry no scopes: every signed-in resident may call every"
+      + " residentBearer operation, so a scope could not be checked";
+
   @Override
   public JWTAuthHandler scopeDelimiter(String delimiter) {
-    return this;
+    throw new UnsupportedOperationException(NO_SCOPES);
   }
 
   @Override
   public JWTAuthHandler withScope(String scope) {
-    return this;
+    throw new UnsupportedOperationException(NO_SCOPES);
   }
 
   @Override
   public JWTAuthHandler withScopes(List<String> scopes) {
-    return this;
+    throw new UnsupportedOperationException(NO_SCOPES);
   }
 }

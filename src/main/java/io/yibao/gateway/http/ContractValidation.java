@@ -27,12 +27,7 @@ import io.vertx.openapi.contract.SecurityScheme;
 import io.vertx.openapi.contract.Server;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.ValidatableRequest;
-import io.vertx.openapi.validation.ValidatedRequest;
 import io.vertx.openapi.validation.ValidatorException;
-import io.vertx.openapi.validation.impl.RequestParameterImpl;
-import io.vertx.openapi.validation.impl.RequestValidatorImpl;
-import io.vertx.openapi.validation.impl.ValidatableRequestImpl;
-import io.vertx.openapi.validation.impl.ValidatedRequestImpl;
 
 import java.util.HashMap;
 import java.util.List;
@@ -44,12 +39,13 @@ import java.util.Map;
  * JSON-schema validator for every parameter and body it checks: on the settle path JFR found the workers busy
  * mostly in {@code SchemaValidatorImpl.<init>}, and each request paid two thread hand-offs. Here the library's own
  * per-parameter and per-body validation is reused, each schema's validator is compiled once, and the check runs in
- * line (bodies are bounded by {@link BodyLimits} before they get here). {@link GatewayRouter} turns the router's
+ * line (bodies are bounded by {@link BodyLimits} before they get here). What this needs of the library's internals
+ * is in {@link OpenApiInternals}, and nowhere else. {@link GatewayRouter} turns the router's
  * validation off and puts {@link #handler} first on every operation.
  */
 final class ContractValidation {
 
-  private final InLineValidator validator;
+  private final OpenApiInternals.InLineValidator validator;
   private final JsonObject rawContract;
   private final BodyShape shape;
 
@@ -65,7 +61,7 @@ final class ContractValidation {
     }
     this.rawContract = contract.getRawContract();
     this.shape = new BodyShape(rawContract);
-    this.validator = new InLineValidator(vertx, new ValidatorPerSchema(contract));
+    this.validator = new OpenApiInternals.InLineValidator(vertx, new ValidatorPerSchema(contract));
   }
 
   /** Validates the request against {@code operation}; a violation fails the request with 400, as the router does. */
@@ -119,55 +115,20 @@ final class ContractValidation {
       switch (p.getIn()) {
         case COOKIE -> {
           io.vertx.core.http.Cookie cookie = rc.request().getCookie(name);
-          cookies.put(name, new RequestParameterImpl(cookie == null ? null : cookie.getValue()));
+          cookies.put(name, OpenApiInternals.parameter(cookie == null ? null : cookie.getValue()));
         }
-        case HEADER -> headers.put(name, new RequestParameterImpl(rc.request().getHeader(name)));
-        case PATH -> path.put(name, new RequestParameterImpl(rc.pathParam(name)));
-        case QUERY -> query.put(name, new RequestParameterImpl(rc.request().params().get(name)));
+        case HEADER -> headers.put(name, OpenApiInternals.parameter(rc.request().getHeader(name)));
+        case PATH -> path.put(name, OpenApiInternals.parameter(rc.pathParam(name)));
+        case QUERY -> query.put(name, OpenApiInternals.parameter(rc.request().params().get(name)));
         default -> { }
       }
     }
     if (operation.getRequestBody() == null) {
-      return Future.succeededFuture(new ValidatableRequestImpl(cookies, headers, path, query));
+      return Future.succeededFuture(OpenApiInternals.request(cookies, headers, path, query));
     }
     io.vertx.core.buffer.Buffer body = rc.body().buffer();
-    return Future.succeededFuture(new ValidatableRequestImpl(cookies, headers, path, query,
-        new RequestParameterImpl(body), rc.request().getHeader(io.vertx.core.http.HttpHeaders.CONTENT_TYPE)));
-  }
-
-  /** The library's validator, minus the worker-thread hop: parameters, then the body, in the calling thread. */
-  static final class InLineValidator extends RequestValidatorImpl {
-
-    InLineValidator(Vertx vertx, OpenAPIContract contract) {
-      super(vertx, contract);
-    }
-
-    @Override
-    public Future<ValidatedRequest> validate(ValidatableRequest request, String operationId) {
-      Operation operation = contract.operation(operationId);
-      if (operation == null) {
-        return Future.failedFuture(ValidatorException.createOperationIdInvalid(operationId));
-      }
-      try {
-        Map<String, RequestParameter> cookies = new HashMap<>();
-        Map<String, RequestParameter> headers = new HashMap<>();
-        Map<String, RequestParameter> path = new HashMap<>();
-        Map<String, RequestParameter> query = new HashMap<>();
-        for (Parameter p : operation.getParameters()) {
-          switch (p.getIn()) {
-            case COOKIE -> cookies.put(p.getName(), validateParameter(p, request.getCookies().get(p.getName())));
-            case HEADER -> headers.put(p.getName(), validateParameter(p, request.getHeaders().get(p.getName())));
-            case PATH -> path.put(p.getName(), validateParameter(p, request.getPathParameters().get(p.getName())));
-            case QUERY -> query.put(p.getName(), validateParameter(p, request.getQuery().get(p.getName())));
-            default -> { }
-          }
-        }
-        RequestParameter body = validateBody(operation.getRequestBody(), request);
-        return Future.succeededFuture(new ValidatedRequestImpl(cookies, headers, path, query, body));
-      } catch (RuntimeException e) {
-        return Future.failedFuture(e);
-      }
-    }
+    return Future.succeededFuture(OpenApiInternals.request(cookies, headers, path, query,
+        OpenApiInternals.parameter(body), rc.request().getHeader(io.vertx.core.http.HttpHeaders.CONTENT_TYPE)));
   }
 
   /** The contract, whose schema repository compiles each schema's validator once (schemas are kept by identity). */

@@ -166,17 +166,17 @@ public final class TerminalAuthHandler implements APIKeyHandler {
 
   @Override
   public APIKeyHandler parameter(String paramName) {
-    throw new IllegalStateException("terminal signatures travel in the X-Signature header");
+    throw new UnsupportedOperationException("terminal signatures travel in the X-Signature header");
   }
 
   @Override
   public APIKeyHandler cookie(String cookieName) {
-    throw new IllegalStateException("terminal signatures travel in the X-Signature header");
+    throw new UnsupportedOperationException("terminal signatures travel in the X-Signature header");
   }
 
   @Override
   public APIKeyHandler tokenExtractor(Function<String, Future<String>> tokenExtractor) {
-    throw new IllegalStateException("terminal signatures are verified whole, not extracted");
+    throw new UnsupportedOperationException("terminal signatures are verified whole, not extracted");
   }
 
 }

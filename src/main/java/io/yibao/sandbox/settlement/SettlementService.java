@@ -27,6 +27,8 @@ import java.util.Map;
  * GET  /settlement/settlements/{setl_id}     one settlement with its lines (like 5203)
  * GET  /settlement/totals?fixmedins_code=…&amp;date=YYYY-MM-DD   the pharmacy's settled sums that day
  * GET  /settlement/catalogue                 the medical-insurance catalogue the pharmacies sell from
+ * GET  /_sandbox/settlement/settlements?psn_no=…   admin: the center's ledger of a person (every settlement, any
+ *                                                  status), for tests to compare with what the gateway says
  * </pre>
  * The three reads stand for the platform's query services: a terminal that lost an answer asks them, never
  * guesses. A malformed envelope (not JSON; infno, msgid, fixmedins_code or input missing; msgid not
@@ -96,6 +98,19 @@ public final class SettlementService implements SandboxService {
     });
     router.get("/settlement/totals").handler(this::totals);
     router.post("/settlement/:infno").handler(this::transact);
+  }
+
+  /** {@code GET /_sandbox/settlement/settlements?psn_no=…}: the center's own ledger of a person. */
+  @Override
+  public void mountAdmin(Router router) {
+    router.get("/_sandbox/settlement/settlements").handler(rc -> {
+      String psnNo = rc.queryParams().get("psn_no");
+      if (psnNo == null) {
+        SandboxHttp.error(rc, 400, "BAD_REQUEST", "psn_no is required");
+      } else {
+        SandboxHttp.ok(rc, new JsonObject().put("settlements", book.settlementsOf(psnNo)));
+      }
+    });
   }
 
   private void transact(RoutingContext rc) {

@@ -438,6 +438,21 @@ public final class Settlements {
         .put("output", s.output.copy());
   }
 
+  /**
+   * The ledger of one person: every settlement the center ever made for them, whatever became of it (SETTLED,
+   * CANCELLED, REVERSED), oldest first. What a test compares with what the gateway says it settled.
+   */
+  public JsonArray settlementsOf(String psnNo) {
+    JsonArray out = new JsonArray();
+    for (Settlement s : bySetlId.values()) {
+      if (s.psnNo.equals(psnNo)) {
+        out.add(new JsonObject().put("setl_id", s.setlId).put("status", s.status.name()).put("msgid", s.msgid)
+            .put("fixmedins_code", s.fixmedinsCode).put("business_day", s.businessDay.toString()));
+      }
+    }
+    return out;
+  }
+
   /** A settlement with its lines (5203-like), or null when there is none. */
   public JsonObject settlement(String setlId) {
     Settlement s = bySetlId.get(setlId);

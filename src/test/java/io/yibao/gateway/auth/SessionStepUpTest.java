@@ -12,11 +12,11 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import static io.yibao.gateway.testing.Await.await;
+import static io.yibao.gateway.testing.Await.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -48,10 +48,6 @@ class SessionStepUpTest {
     redis.close();
   }
 
-  static <T> T await(io.vertx.core.Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
   @Test
   void aStepUpKeepsTheSessionsTtl() throws Exception {
     Sessions.Created created = await(sessions.create("acct-live", "dev-1", "phone"));
@@ -66,9 +62,8 @@ class SessionStepUpTest {
     Sessions.Created created = await(sessions.create("acct-gone", "dev-1", "phone"));
     String key = Sessions.sessionKey("acct-gone", created.sessionId());
     redis.command("DEL", key); // the idle timeout ran out between the request's check and the step-up
-    ExecutionException failed = assertThrows(ExecutionException.class,
-        () -> await(sessions.stepUp("acct-gone", created.sessionId())));
-    assertTrue(failed.getCause() instanceof io.yibao.gateway.http.ProblemException, failed.getCause().toString());
+    Throwable failed = failure(Throwable.class, sessions.stepUp("acct-gone", created.sessionId()));
+    assertTrue(failed instanceof io.yibao.gateway.http.ProblemException, failed.toString());
     assertEquals("0", redis.command("EXISTS", key), "no session hash without a TTL");
     assertEquals(0, await(store.send(Command.EXISTS, key)).toInteger());
   }

@@ -20,12 +20,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static io.yibao.gateway.testing.Await.failure;
+import static io.yibao.gateway.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -64,21 +64,6 @@ class CoreClientTest {
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  private static CoreCallException failure(Future<?> future) {
-    try {
-      future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return assertInstanceOf(CoreCallException.class, e.getCause());
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-    throw new AssertionError("the call succeeded");
-  }
-
   @Test
   void breakerOpensRejectsWithoutSendingHalfOpensAndCloses() throws Exception {
     CoreClient accounts = clients.client("accounts");
@@ -88,7 +73,7 @@ class CoreClientTest {
     TestSandbox.fault("accounts", new JsonObject().put("errorRate", 1.0));
     // Window of 4 calls, 50 % failure rate: one success and three failures open it.
     for (int i = 0; i < 3; i++) {
-      CoreCallException e = failure(accounts.get("/" + Personas.EMPLOYEE));
+      CoreCallException e = failure(CoreCallException.class, accounts.get("/" + Personas.EMPLOYEE));
       assertEquals(CoreCallException.Outcome.UNKNOWN, e.outcome(), e.getMessage());
     }
     assertEquals(CircuitBreaker.State.OPEN, breaker.getState(), "open after the configured failures");
@@ -96,7 +81,7 @@ class CoreClientTest {
     long reached = TestSandbox.received("accounts");
     for (int i = 0; i < 5; i++) {
       long start = System.nanoTime();
-      CoreCallException e = failure(accounts.get("/" + Personas.EMPLOYEE));
+      CoreCallException e = failure(CoreCallException.class, accounts.get("/" + Personas.EMPLOYEE));
       long millis = (System.nanoTime() - start) / 1_000_000;
       assertEquals(CoreCallException.Outcome.NOT_SENT, e.outcome());
       assertEquals("1", e.headers().get("Retry-After"));
@@ -127,7 +112,7 @@ class CoreClientTest {
     CoreClient hung = clients.client(HUNG);
     for (int i = 0; i < 3; i++) {
       long start = System.nanoTime();
-      CoreCallException e = failure(hung.post("/debits", new JsonObject().put("id", "t" + i)));
+      CoreCallException e = failure(CoreCallException.class, hung.post("/debits", new JsonObject().put("id", "t" + i)));
       long millis = (System.nanoTime() - start) / 1_000_000;
       assertEquals(CoreCallException.Outcome.UNKNOWN, e.outcome(), "sent, answer lost: the outcome is unknown");
       assertTrue(millis >= 290 && millis < 400, "answered at the 300 ms bound (+100 ms), took " + millis + " ms");

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static io.yibao.gateway.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,7 +99,7 @@ class BusyPharmacyReconciliationTest {
               .compose(x -> settlements.records().open(token, TERMINAL, r, System.currentTimeMillis() / 1000))
               .compose(opened -> settlements.send(opened.record(), Status.FAILED))));
         }
-        PosEchoServer.await(Future.join(batch).otherwiseEmpty());
+        await(Future.join(batch).otherwiseEmpty());
       }
     } finally {
       vertx.close();

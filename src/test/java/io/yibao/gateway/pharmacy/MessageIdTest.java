@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import static io.yibao.gateway.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,7 +89,7 @@ class MessageIdTest {
       for (int i = done; i < Math.min(count, done + 500); i++) {
         batch.add(national.newMessageId(PHARMACY));
       }
-      PosEchoServer.await(Future.all(batch));
+      await(Future.all(batch));
       batch.forEach(f -> out.add(f.result()));
     }
     return out;
@@ -124,7 +125,7 @@ class MessageIdTest {
     for (int i = 0; i < instants.size(); i++) {
       String pharmacy = String.format("P99%09d", i); // each its own sequence, so the id is in the clock's second
       clock.now = instants.get(i);
-      String id = PosEchoServer.await(national.newMessageId(pharmacy));
+      String id = await(national.newMessageId(pharmacy));
       assertEquals(pharmacy + instants.get(i).atZone(NationalInterface.SHANGHAI).format(format) + "0001", id,
           instants.get(i).toString());
     }

@@ -102,19 +102,6 @@ public final class PosEchoServer implements AutoCloseable {
     return send(method, pathWithQuery, TerminalSignature.headers(terminalId, secret, method, pathWithQuery, body), body);
   }
 
-  static <T> T await(io.vertx.core.Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   @Override
   public void close() {
     Http.forget(server.actualPort());

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.yibao.gateway.testing.Await.await;
 import static io.yibao.gateway.testing.ProblemAssert.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -53,7 +54,7 @@ class TerminalAuthHandlerTest {
   /** A new terminal registered with a fresh secret: {id, secret}. */
   static String[] newTerminal() {
     String id = "T-AUTH-" + IDS.incrementAndGet();
-    String secret = PosEchoServer.await(server.terminals.issue(id, PHARMACY));
+    String secret = await(server.terminals.issue(id, PHARMACY));
     return new String[] {id, secret};
   }
 
@@ -170,7 +171,7 @@ class TerminalAuthHandlerTest {
         TerminalSignature.headers(a[0], a[1], "POST", PATH, now(), nonce, BODY), BODY).statusCode());
     assertEquals(200, server.send("POST", PATH,
         TerminalSignature.headers(b[0], b[1], "POST", PATH, now(), nonce, BODY), BODY).statusCode());
-    long pttl = PosEchoServer.await(server.redis.send(Command.PTTL, Terminals.nonceKey(new Terminal(a[0], PHARMACY), nonce))).toLong();
+    long pttl = await(server.redis.send(Command.PTTL, Terminals.nonceKey(new Terminal(a[0], PHARMACY), nonce))).toLong();
     assertTrue(pttl > 590_000 && pttl <= 600_000, "nonce kept 2 x 300 s, PTTL " + pttl);
   }
 
@@ -196,7 +197,7 @@ class TerminalAuthHandlerTest {
   void disabledTerminalIsRefusedAtOnceOnTheInstanceThatDisabledIt() {
     String[] t = newTerminal();
     assertEquals(200, server.signed(t[0], t[1], "POST", PATH, BODY).statusCode());
-    assertTrue(PosEchoServer.await(server.terminals.disable(t[0])));
+    assertTrue(await(server.terminals.disable(t[0])));
     assertRefused(server.signed(t[0], t[1], "POST", PATH, BODY), TerminalAuthHandler.DISABLED);
     // Only a correctly signed request learns that the terminal is disabled.
     Map<String, String> forged = TerminalSignature.headers(t[0], "guessed-secret-of-an-attacker", "POST", PATH, BODY);
@@ -209,7 +210,7 @@ class TerminalAuthHandlerTest {
       String[] t = newTerminal();
       assertEquals(200, other.signed(t[0], t[1], "POST", PATH, BODY).statusCode());
       // Disabled by another instance (or the admin command): this one notices within its cache period.
-      assertTrue(PosEchoServer.await(server.terminals.disable(t[0])));
+      assertTrue(await(server.terminals.disable(t[0])));
       Await.until("the other instance refuses the disabled terminal", Duration.ofSeconds(5),
           () -> other.signed(t[0], t[1], "POST", PATH, BODY).statusCode() == 401);
     }
@@ -237,7 +238,7 @@ class TerminalAuthHandlerTest {
   @Test
   void secretsAreNotReadableInRedisAndRecordsArePermanent() {
     String[] t = newTerminal();
-    Response all = PosEchoServer.await(server.redis.send(Command.HGETALL, Terminals.recordKey(t[0])));
+    Response all = await(server.redis.send(Command.HGETALL, Terminals.recordKey(t[0])));
     Map<String, String> record = new HashMap<>();
     for (String field : all.getKeys()) {
       record.put(field, all.get(field).toString());
@@ -248,7 +249,7 @@ class TerminalAuthHandlerTest {
     record.values().forEach(v -> assertFalse(v.contains(t[1]), "plaintext secret in Redis"));
     assertNotEquals(t[1], new String(java.util.Base64.getDecoder().decode(record.get("secretEnc")),
         StandardCharsets.ISO_8859_1));
-    assertEquals(-1, PosEchoServer.await(server.redis.send(Command.TTL, Terminals.recordKey(t[0]))).toLong());
+    assertEquals(-1, await(server.redis.send(Command.TTL, Terminals.recordKey(t[0]))).toLong());
     // Registering again encrypts under a fresh IV: the same secret never gives the same ciphertext.
     TerminalSecretCipher cipher = new TerminalSecretCipher(PosEchoServer.TERMINAL_SECRET_KEY);
     assertNotEquals(cipher.encrypt(t[0], t[1]), cipher.encrypt(t[0], t[1]));
@@ -261,10 +262,10 @@ class TerminalAuthHandlerTest {
   void anActiveTerminalIdCannotBeTakenButADisabledOneGetsANewSecret() {
     String[] t = newTerminal();
     assertThrows(Terminals.TerminalExistsException.class,
-        () -> PosEchoServer.await(server.terminals.issue(t[0], "P11010500002")));
+        () -> await(server.terminals.issue(t[0], "P11010500002")));
     assertEquals(200, server.signed(t[0], t[1], "POST", PATH, BODY).statusCode());
-    assertTrue(PosEchoServer.await(server.terminals.disable(t[0])));
-    String fresh = PosEchoServer.await(server.terminals.issue(t[0], PHARMACY));
+    assertTrue(await(server.terminals.disable(t[0])));
+    String fresh = await(server.terminals.issue(t[0], PHARMACY));
     assertEquals(200, server.signed(t[0], fresh, "POST", PATH, BODY).statusCode());
     assertRefused(server.signed(t[0], t[1], "POST", PATH, BODY), TerminalAuthHandler.BAD_SIGNATURE);
   }
@@ -272,10 +273,10 @@ class TerminalAuthHandlerTest {
   @Test
   void demoTerminalsAreRegisteredWithTheConfiguredSecret() {
     String secret = "DEMO-ONLY-terminal-secret-for-this-test";
-    PosEchoServer.await(server.terminals.registerDemoTerminals(
+    await(server.terminals.registerDemoTerminals(
         Map.of("T-DEMO-01", "P11010500001", "T-DEMO-02", "P11010500009"), secret));
     // Registering again on the next start is fine (and keeps them usable).
-    PosEchoServer.await(server.terminals.registerDemoTerminals(Map.of("T-DEMO-01", "P11010500001"), secret));
+    await(server.terminals.registerDemoTerminals(Map.of("T-DEMO-01", "P11010500001"), secret));
     assertEquals("P11010500001", new JsonObject(server.signed("T-DEMO-01", secret, "POST", PATH, BODY).body())
         .getString("fixmedinsCode"));
     assertEquals("P11010500009", new JsonObject(server.signed("T-DEMO-02", secret, "POST", PATH, null).body())
@@ -285,11 +286,11 @@ class TerminalAuthHandlerTest {
   @Test
   void invalidRegistrationsAreRejected() {
     assertThrows(IllegalArgumentException.class,
-        () -> PosEchoServer.await(server.terminals.issue("T_1", PHARMACY)));
+        () -> await(server.terminals.issue("T_1", PHARMACY)));
     assertThrows(IllegalArgumentException.class,
-        () -> PosEchoServer.await(server.terminals.issue("T-VALID-ID", "p11010500001")));
+        () -> await(server.terminals.issue("T-VALID-ID", "p11010500001")));
     assertThrows(IllegalArgumentException.class,
-        () -> PosEchoServer.await(server.terminals.register("T-VALID-ID", PHARMACY, "short")));
-    assertFalse(PosEchoServer.await(server.terminals.disable("T-NO-SUCH-TERMINAL")));
+        () -> await(server.terminals.register("T-VALID-ID", PHARMACY, "short")));
+    assertFalse(await(server.terminals.disable("T-NO-SUCH-TERMINAL")));
   }
 }

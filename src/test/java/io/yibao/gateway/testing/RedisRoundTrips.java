@@ -11,6 +11,7 @@ import io.vertx.core.spi.tracing.TagExtractor;
 import io.vertx.core.spi.tracing.VertxTracer;
 import io.vertx.core.tracing.TracingPolicy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,24 +77,18 @@ public final class RedisRoundTrips implements VertxServiceProvider {
      * no new one came for 100 ms, so that the counts and the server's statistics are complete.
      */
     public void awaitQuiet() {
-      long deadline = System.nanoTime() + 5_000_000_000L;
-      int seen = -1;
-      while (true) {
-        synchronized (this) {
-          if (inFlight == 0 && commands.size() == seen) {
-            return;
-          }
-          seen = inFlight == 0 ? commands.size() : -1;
-        }
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("Redis commands still in flight 5 s after the answer: " + this);
-        }
-        try {
-          Thread.sleep(100);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new AssertionError("interrupted while waiting for the request's Redis commands", e);
-        }
+      int[] seen = {-1};
+      try {
+        Await.until("the request's Redis commands after its answer to be answered", Duration.ofSeconds(5),
+            Duration.ofMillis(100), () -> {
+              synchronized (this) {
+                boolean quiet = inFlight == 0 && commands.size() == seen[0];
+                seen[0] = inFlight == 0 ? commands.size() : -1;
+                return quiet;
+              }
+            });
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + ": " + this, e);
       }
     }
 

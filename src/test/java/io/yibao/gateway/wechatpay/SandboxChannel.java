@@ -1,7 +1,6 @@
 package io.yibao.gateway.wechatpay;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.yibao.demo.DemoWiring;
@@ -16,11 +15,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 /**
  * The gateway's payment client against the shared sandbox, built as a verticle builds it: the demo configuration
@@ -58,21 +55,6 @@ final class SandboxChannel implements AutoCloseable {
   /** The sandbox's record of the order's notify: state and attempts. */
   static JsonObject notifies(String outTradeNo) {
     return new JsonObject(TestSandbox.http().get("/_sandbox/pay/notifies?out_trade_no=" + outTradeNo).body());
-  }
-
-  static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  static <X extends Throwable> X failure(Class<X> type, Future<?> future) {
-    try {
-      future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return assertInstanceOf(type, e.getCause());
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-    throw new AssertionError("the call succeeded");
   }
 
   @Override

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.Map;
 
-import static io.yibao.gateway.wechatpay.SandboxChannel.await;
+import static io.yibao.gateway.testing.Await.await;
 import static io.yibao.gateway.wechatpay.SandboxChannel.confirm;
-import static io.yibao.gateway.wechatpay.SandboxChannel.failure;
+import static io.yibao.gateway.testing.Await.failure;
 import static io.yibao.gateway.wechatpay.SandboxChannel.outTradeNo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -37,7 +37,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import static io.yibao.gateway.wechatpay.SandboxChannel.await;
+import static io.yibao.gateway.testing.Await.await;
 import static io.yibao.gateway.wechatpay.SandboxChannel.confirm;
 import static io.yibao.gateway.wechatpay.SandboxChannel.notifies;
 import static io.yibao.gateway.wechatpay.SandboxChannel.outTradeNo;
