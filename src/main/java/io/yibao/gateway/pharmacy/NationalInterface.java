@@ -78,7 +78,11 @@ public final class NationalInterface {
   private final RedisStore redis;
   private final Clock clock;
 
-  public NationalInterface(CoreClient settlement, RedisStore redis) {
+  public NationalInterface(io.yibao.gateway.core.CoreClients core, RedisStore redis) {
+    this(core.client("settlement"), redis);
+  }
+
+  NationalInterface(CoreClient settlement, RedisStore redis) {
     this(settlement, redis, Clock.systemUTC());
   }
 

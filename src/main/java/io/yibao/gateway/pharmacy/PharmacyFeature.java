@@ -40,7 +40,7 @@ public final class PharmacyFeature implements Feature {
     config = infra.config();
     records = new SettlementRecords(infra.redis(), config.pharmacy(), infra.meCopies());
     WorkQueue recoveryQueue = PharmacySettlements.recoveryQueue(vertx, infra.redis(), config, infra.metrics());
-    settlements = new PharmacySettlements(new NationalInterface(infra.core().client("settlement"), infra.redis()),
+    settlements = new PharmacySettlements(new NationalInterface(infra.core(), infra.redis()),
         records, new Visits(infra.redis(), config.pharmacy().visitTokenSeconds()), codes, infra.sessions(),
         new RegistryClient(infra.core()), config.pharmacy(), config.core().get("settlement"),
         config.redis().commandTimeoutMillis(), recoveryQueue);

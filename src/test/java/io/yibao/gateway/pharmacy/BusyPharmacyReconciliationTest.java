@@ -77,7 +77,7 @@ class BusyPharmacyReconciliationTest {
       Visits visits = new Visits(redis, config.pharmacy().visitTokenSeconds());
       // Only the settle path is used: no scans (codes, sessions, registry).
       PharmacySettlements settlements = new PharmacySettlements(
-          new NationalInterface(new CoreClients(vertx, gateway.gateway().coreGuards()).client("settlement"), redis),
+          new NationalInterface(new CoreClients(vertx, gateway.gateway().coreGuards()), redis),
           new SettlementRecords(redis, config.pharmacy()), visits, null, null, null, config.pharmacy(),
           config.core().get("settlement"), config.redis().commandTimeoutMillis(),
           PharmacySettlements.recoveryQueue(vertx, redis, config, null));
