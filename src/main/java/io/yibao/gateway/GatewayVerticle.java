@@ -29,6 +29,7 @@ import io.yibao.gateway.pharmacy.SettlementRecords;
 import io.yibao.gateway.pharmacy.TerminalAuthHandler;
 import io.yibao.gateway.pharmacy.Terminals;
 import io.yibao.gateway.pharmacy.Visits;
+import io.yibao.gateway.queue.LegacyQueues;
 import io.yibao.gateway.queue.WorkQueue;
 import io.yibao.gateway.core.StaleCopies;
 import io.yibao.gateway.identity.FaceTokens;
@@ -130,7 +131,10 @@ final class GatewayVerticle extends VerticleBase {
         limiter, config.rateLimits().perPaymentChannel(), addressLimit).register(operations);
     Terminals terminals = new Terminals(redis, config.security().terminalSecretKey());
 
-    return registerDemoTerminals(terminals).compose(registered -> shared.contract().open(vertx)).compose(contract -> {
+    return registerDemoTerminals(terminals)
+        // Before the workers start: what the queues before issue 13 still hold is moved into the work queues.
+        .compose(registered -> LegacyQueues.migrate(redis, collectionOutbox, settlementRecovery))
+        .compose(migrated -> shared.contract().open(vertx)).compose(contract -> {
       // Who is limited where: the process's flood guard for everyone (memory), the per-address budget only for
       // anonymous operations; residents in the session check, terminals in the nonce step, channels per channel.
       Router router = GatewayRouter.create(vertx, contract, operations, settings(), List.of(
