@@ -21,12 +21,14 @@ import java.util.List;
 public final class ContributionFeature implements Feature {
 
   private final WorkQueue collectionOutbox;
+  private final io.yibao.gateway.redis.RedisStore redis;
   private final ContributionOrders orders;
   private final ContributionRecording recording;
   private final ContributionEndpoints endpoints;
 
   public ContributionFeature(Infrastructure infra) {
     GatewayConfig config = infra.config();
+    redis = infra.redis();
     collectionOutbox = new WorkQueue(infra.vertx(), infra.redis(), "collection", WorkQueue.Options.of(config.outbox()),
         infra.metrics());
     orders = new ContributionOrders(infra.redis(), infra.pseudonyms(), infra.meCopies());
@@ -61,8 +63,9 @@ public final class ContributionFeature implements Feature {
 
   @Override
   public Future<Void> start() {
-    recording.start();
-    return Future.succeededFuture();
+    // What an older gateway left in its outbox moves into the work queue before the worker starts.
+    return io.yibao.gateway.queue.LegacyQueues.migrateContributionOutbox(redis, collectionOutbox)
+        .onSuccess(x -> recording.start());
   }
 
   @Override

@@ -32,6 +32,8 @@ public final class PharmacyFeature implements Feature {
   private final PosEndpoints pos;
   private final PaymentConfirmationEndpoints confirmations;
   private final PharmacySettlements settlements;
+  private final WorkQueue recoveryQueue;
+  private final io.yibao.gateway.redis.RedisStore redis;
   private final TerminalAuthHandler terminalSignature;
 
   /** @param codes the residents' insurance codes, which the counter resolves */
@@ -39,7 +41,8 @@ public final class PharmacyFeature implements Feature {
     vertx = infra.vertx();
     config = infra.config();
     records = new SettlementRecords(infra.redis(), config.pharmacy(), infra.meCopies());
-    WorkQueue recoveryQueue = PharmacySettlements.recoveryQueue(vertx, infra.redis(), config, infra.metrics());
+    redis = infra.redis();
+    recoveryQueue = PharmacySettlements.recoveryQueue(vertx, infra.redis(), config, infra.metrics());
     settlements = new PharmacySettlements(new NationalInterface(infra.core(), infra.redis()),
         records, new Visits(infra.redis(), config.pharmacy().visitTokenSeconds()), codes, infra.sessions(),
         new RegistryClient(infra.core()), config.pharmacy(), config.core().get("settlement"),
@@ -76,7 +79,9 @@ public final class PharmacyFeature implements Feature {
   @Override
   public Future<Void> start() {
     Future<Void> demo = config.production() ? Future.succeededFuture() : registerDemoTerminals(5);
-    return demo.onSuccess(x -> settlements.startRecovery());
+    // What an older gateway left in its recovery queue moves into the work queue before recovery starts.
+    return demo.compose(x -> io.yibao.gateway.queue.LegacyQueues.migrateSettlementRecovery(redis, recoveryQueue))
+        .onSuccess(x -> settlements.startRecovery());
   }
 
   @Override
