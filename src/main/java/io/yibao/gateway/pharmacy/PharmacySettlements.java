@@ -558,8 +558,8 @@ public final class PharmacySettlements {
   public record Page(List<Settlement> items, long total) {
   }
 
-  public Future<Page> ofResident(String accountId, int page, int size) {
-    return records.countOfAccount(accountId).compose(total -> records.idsOfAccount(accountId, (page - 1) * size, size)
+  public Future<Page> ofResident(String accountId, int offset, int size) {
+    return records.countOfAccount(accountId).compose(total -> records.idsOfAccount(accountId, offset, size)
         .compose(ids -> records.ofAccount(accountId, ids)).map(all -> new Page(all.stream()
             .sorted(Comparator.comparingLong(Settlement::createdAtMillis).reversed()).toList(), total)));
   }
