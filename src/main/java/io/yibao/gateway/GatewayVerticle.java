@@ -34,10 +34,14 @@ import io.yibao.gateway.core.StaleCopies;
 import io.yibao.gateway.identity.FaceTokens;
 import io.yibao.gateway.identity.IdentityClient;
 import io.yibao.gateway.identity.SmsClient;
+import io.yibao.gateway.identity.StepUp;
 import io.yibao.gateway.identity.IdentityEndpoints;
 import io.yibao.gateway.identity.MeCopies;
 import io.yibao.gateway.identity.OneTimeCodes;
+import io.yibao.gateway.identity.RealNameBinding;
 import io.yibao.gateway.identity.ResidentAccounts;
+import io.yibao.gateway.identity.ResidentSignIn;
+import io.yibao.gateway.identity.ResidentView;
 import io.yibao.gateway.privacy.Pseudonyms;
 import io.yibao.gateway.core.AccountsClient;
 import io.yibao.gateway.core.CoreClients;
@@ -102,11 +106,15 @@ final class GatewayVerticle extends VerticleBase {
     Operations operations = operations(collectionOutbox, settlementRecovery);
     RegistryClient registry = new RegistryClient(core);
     AccountsClient personalAccounts = new AccountsClient(core);
+    OneTimeCodes oneTimeCodes = new OneTimeCodes(redis, limiter, new SmsClient(core), pseudonyms, config.identity());
     new IdentityEndpoints(config.identity(),
-        new OneTimeCodes(redis, limiter, new SmsClient(core), pseudonyms, config.identity()),
-        residentAccounts, sessions, residentTokens, faceTokens, limiter, clientAddress, addressLimit,
-        new StaleCopies(redis, config.identity().staleCopyHours()), registry, personalAccounts,
-        new IdentityClient(core), pseudonyms, meCopies)
+        new ResidentSignIn(config.identity(), oneTimeCodes, residentAccounts, sessions, residentTokens, limiter,
+            pseudonyms),
+        sessions,
+        new ResidentView(meCopies, new StaleCopies(redis, config.identity().staleCopyHours()), registry,
+            personalAccounts, pseudonyms),
+        new RealNameBinding(config.identity(), residentAccounts, faceTokens, new IdentityClient(core), limiter),
+        new StepUp(oneTimeCodes, faceTokens, sessions, registry), clientAddress, addressLimit)
         .register(operations);
 
     Idempotency idempotency = new Idempotency(redis, config.idempotency());

@@ -76,16 +76,14 @@ public final class ContributionPayments {
 
   /** Self and the household's close relatives, by psn_no. */
   private Future<Map<String, Payable>> payable(String self) {
-    return registry.person(self).compose(me -> me == null
-        ? Future.failedFuture(new ProblemException(ProblemCode.NOT_FOUND, "The registry does not know this person"))
-        : registry.closeRelatives(self).map(relatives -> {
-          Map<String, Payable> out = new LinkedHashMap<>();
-          out.put(self, new Payable(me, "SELF"));
-          for (RegistryClient.Relative r : relatives == null ? List.<RegistryClient.Relative>of() : relatives) {
-            out.put(r.person().psnNo(), new Payable(r.person(), r.relation()));
-          }
-          return out;
-        }));
+    return registry.known(self).compose(me -> registry.closeRelatives(self).map(relatives -> {
+        Map<String, Payable> out = new LinkedHashMap<>();
+        out.put(self, new Payable(me, "SELF"));
+        for (RegistryClient.Relative r : relatives == null ? List.<RegistryClient.Relative>of() : relatives) {
+          out.put(r.person().psnNo(), new Payable(r.person(), r.relation()));
+        }
+        return out;
+      }));
   }
 
   /** What the resident and the members they may pay for owe for {@code year}, and any waiting period. */
