@@ -1,11 +1,12 @@
--- Moves a settlement record from one status to another, only if it is still in the expected one (compare-and-set),
--- and keeps its pharmacy's day totals in the same step, so a status and the sums it changes are never apart.
+-- Moves a settlement record from one status to another, only if it is still in the expected one (transition-lib's
+-- compare-and-set), and keeps its pharmacy's day totals in the same step, so a status and the sums it changes are
+-- never apart.
 -- Counted in the sums: SETTLED and CANCELLING (settled at the core until the cancel is known), with the amounts the
 -- record holds (amtMedfee, amtFund, amtAcct, amtCash: passed with the move into SETTLED). Counted as open
 -- (unresolved): PENDING, REVERSING, CANCELLING.
 -- KEYS[1] the record, KEYS[2] the pharmacy's totals of the record's business day (bizDate)
 -- ARGV[1] expected status, ARGV[2] new status, ARGV[3] totals TTL ms, ARGV[4..] extra field/value pairs
--- Returns {1 when moved else 0, field1, value1, ...}: the record as it stands afterwards (no fields when gone).
+-- Returns transition-lib's reply: {1 when moved else 0, the record as it stands afterwards as field/value pairs}.
 local counted = {SETTLED = true, CANCELLING = true}
 local open = {PENDING = true, REVERSING = true, CANCELLING = true}
 local from, to = ARGV[1], ARGV[2]
@@ -21,32 +22,27 @@ local function add(sign)
   end
 end
 
-local moved = 0
-if redis.call('HGET', KEYS[1], 'status') == from then
-  local day = ':' .. redis.call('HGET', KEYS[1], 'bizDate')
-  if string.sub(KEYS[2], -#day) ~= day then
-    return redis.error_reply('totals key is not the day of the record')
-  end
-  if counted[from] and not counted[to] then
-    add(-1)
-  end
-  redis.call('HSET', KEYS[1], 'status', to)
-  for i = 4, #ARGV, 2 do
-    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
-  end
-  if counted[to] and not counted[from] then
-    add(1)
-  end
-  if open[from] and not open[to] then
-    redis.call('HINCRBY', KEYS[2], 'open', -1)
-  elseif open[to] and not open[from] then
-    redis.call('HINCRBY', KEYS[2], 'open', 1)
-  end
-  redis.call('PEXPIRE', KEYS[2], ARGV[3])
-  moved = 1
+-- The totals must be of the record's day: checked before anything moves, so a wrong key changes nothing.
+local bizDate = redis.call('HGET', KEYS[1], 'bizDate')
+if bizDate and string.sub(KEYS[2], -(#bizDate + 1)) ~= ':' .. bizDate then
+  return redis.error_reply('totals key is not the day of the record')
 end
-local out = {moved}
-for _, v in ipairs(redis.call('HGETALL', KEYS[1])) do
-  out[#out + 1] = v
-end
-return out
+
+return transition(KEYS[1], from, to, ARGV, 4, {
+  before = function()
+    if counted[from] and not counted[to] then
+      add(-1)
+    end
+  end,
+  after = function()
+    if counted[to] and not counted[from] then
+      add(1)
+    end
+    if open[from] and not open[to] then
+      redis.call('HINCRBY', KEYS[2], 'open', -1)
+    elseif open[to] and not open[from] then
+      redis.call('HINCRBY', KEYS[2], 'open', 1)
+    end
+    redis.call('PEXPIRE', KEYS[2], ARGV[3])
+  end
+})

@@ -9,6 +9,7 @@ import io.yibao.gateway.privacy.Pseudonyms;
 import io.yibao.gateway.redis.RedisKeys;
 import io.yibao.gateway.redis.RedisScript;
 import io.yibao.gateway.redis.RedisStore;
+import io.yibao.gateway.redis.Transition;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,7 @@ public final class ContributionOrders {
 
   static final long KEEP_MILLIS = 400L * 86_400_000L;
   private static final RedisScript RELEASE = RedisScript.load("compare-and-delete.lua");
-  private static final RedisScript TRANSITION = RedisScript.load("status-transition.lua");
+  private static final RedisScript TRANSITION = RedisScript.load("transition-lib.lua", "status-transition.lua");
   private static final RedisScript KEEP = RedisScript.load("hold-keep.lua");
 
   private final RedisStore redis;
@@ -127,27 +128,22 @@ public final class ContributionOrders {
 
   /** Moves the order from {@code from} to {@code to} (with extra fields) only if it is still in {@code from}. */
   public Future<Boolean> transition(String id, Status from, Status to, String... extra) {
-    return change(id, from, to, extra).map(Change::moved);
-  }
-
-  /** The outcome of a compare-and-set: whether it moved, and the order as it stands afterwards (null when gone). */
-  public record Change(boolean moved, ContributionOrder order) {
+    return change(id, from, to, extra).map(Transition::moved);
   }
 
   /**
    * {@link #transition}, answering with the order as it stands afterwards (one round trip). {@code extra}: field /
    * value pairs of the order's hash, field names from {@link ContributionOrder}.
    */
-  public Future<Change> change(String id, Status from, Status to, String... extra) {
+  public Future<Transition<ContributionOrder>> change(String id, Status from, Status to, String... extra) {
     List<String> args = new ArrayList<>(List.of(from.name(), to.name()));
     args.addAll(List.of(extra));
-    return TRANSITION.run(redis, List.of(orderKey(id)), args).map(r -> {
-      return new Change(r.get(0).toInteger() == 1, ContributionOrder.fromHash(RedisStore.pairs(r, 1)));
-    }).onSuccess(change -> {
+    return TRANSITION.run(redis, List.of(orderKey(id)), args).map(r -> Transition.of(r, ContributionOrder::fromHash))
+        .onSuccess(change -> {
       // Issued now, not waited for: what follows the status (holds kept, the follow-up queued) must follow it at
       // once, and every answer after it is at least one more round trip, which this one precedes.
-      if (change.moved() && change.order() != null && MOVES_WHAT_ME_SHOWS.contains(to)) {
-        meCopiesEnd(change.order());
+      if (change.moved() && change.record() != null && MOVES_WHAT_ME_SHOWS.contains(to)) {
+        meCopiesEnd(change.record());
       }
     });
   }

@@ -76,16 +76,14 @@ public final class ContributionPayments {
 
   /** Self and the household's close relatives, by psn_no. */
   private Future<Map<String, Payable>> payable(String self) {
-    return registry.person(self).compose(me -> me == null
-        ? Future.failedFuture(new ProblemException(ProblemCode.NOT_FOUND, "The registry does not know this person"))
-        : registry.closeRelatives(self).map(relatives -> {
-          Map<String, Payable> out = new LinkedHashMap<>();
-          out.put(self, new Payable(me, "SELF"));
-          for (RegistryClient.Relative r : relatives == null ? List.<RegistryClient.Relative>of() : relatives) {
-            out.put(r.person().psnNo(), new Payable(r.person(), r.relation()));
-          }
-          return out;
-        }));
+    return registry.known(self).compose(me -> registry.closeRelatives(self).map(relatives -> {
+        Map<String, Payable> out = new LinkedHashMap<>();
+        out.put(self, new Payable(me, "SELF"));
+        for (RegistryClient.Relative r : relatives == null ? List.<RegistryClient.Relative>of() : relatives) {
+          out.put(r.person().psnNo(), new Payable(r.person(), r.relation()));
+        }
+        return out;
+      }));
   }
 
   /** What the resident and the members they may pay for owe for {@code year}, and any waiting period. */
@@ -212,11 +210,11 @@ public final class ContributionPayments {
       // Moved or not (the follow-up may have been first), the order as it stands: PAID or beyond.
       return orders.change(id, Status.PAYING, Status.PAID, ContributionOrder.PAID_AT,
           Long.toString(System.currentTimeMillis()), ContributionOrder.TXN, ContributionRecording.accountTransaction(id))
-          .map(c -> new Placed(c.order(), true, null, null));
+          .map(c -> new Placed(c.record(), true, null, null));
     }
     String error = debit.error() == null ? "REFUSED" : debit.error();
     return orders.change(id, Status.PAYING, Status.FAILED, ContributionOrder.ERR, error)
-        .compose(c -> c.moved() ? orders.release(c.order()) : Future.succeededFuture())
+        .compose(c -> c.moved() ? orders.release(c.record()) : Future.succeededFuture())
         .compose(x -> Future.failedFuture("INSUFFICIENT_BALANCE".equals(error)
             ? new ProblemException(ProblemCode.INSUFFICIENT_BALANCE, "Nothing was debited")
             : new ProblemException(ProblemCode.NOT_PAYABLE, "The account system refused: " + error)));
@@ -231,7 +229,7 @@ public final class ContributionPayments {
       // Never sent (breaker open, bulkhead full, no connection): nothing can have moved.
       return orders.change(id, Status.PAYING, Status.FAILED, ContributionOrder.ERR,
               "the personal-account system is unavailable")
-          .compose(c -> c.moved() ? orders.release(c.order()) : Future.succeededFuture())
+          .compose(c -> c.moved() ? orders.release(c.record()) : Future.succeededFuture())
           .compose(x -> Future.failedFuture(failure));
     }
     return Future.failedFuture(failure); // e.g. Redis: the order stays PAYING and the follow-up resolves it

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.yibao.gateway.contribution.ContributionOrder.Status;
 import io.yibao.gateway.core.AccountsClient;
 import io.yibao.gateway.queue.WorkQueue;
+import io.yibao.gateway.redis.Transition;
 import io.yibao.gateway.wechatpay.WechatPayClient;
 import io.yibao.gateway.wechatpay.WechatPayRefused;
 import io.yibao.gateway.wechatpay.WechatRefund;
@@ -77,13 +78,13 @@ public final class ContributionRecording {
     if (status == Status.AWAITING_PAYMENT) {
       return orders.change(id, Status.AWAITING_PAYMENT, Status.PAID, ContributionOrder.PAID_AT, now,
               ContributionOrder.TXN, transactionId)
-          .compose(c -> c.moved() || c.order() == null ? ensureFollowUp(c.order()) : paymentTaken(c.order(),
+          .compose(c -> c.moved() || c.record() == null ? ensureFollowUp(c.record()) : paymentTaken(c.record(),
               transactionId)); // changed meanwhile: apply to what it is now
     }
     if (status == Status.EXPIRED || status == Status.CANCELLED || status == Status.FAILED) {
       return orders.change(id, o.status(), Status.REFUNDING, ContributionOrder.PAID_AT, now, ContributionOrder.TXN,
               transactionId, ContributionOrder.REFUND_REASON, "ORDER_" + status + ": paid after the order was closed")
-          .compose(c -> c.moved() || c.order() == null ? ensureFollowUp(c.order()) : paymentTaken(c.order(),
+          .compose(c -> c.moved() || c.record() == null ? ensureFollowUp(c.record()) : paymentTaken(c.record(),
               transactionId));
     }
     return ensureFollowUp(o); // PAID, REFUNDING: queued again; RECORDED, REFUNDED: nothing left to do
@@ -139,8 +140,8 @@ public final class ContributionRecording {
   }
 
   /** On from the order as a status change left it (moved or not: someone else may have been first). */
-  private Future<WorkQueue.Delivery> next(ContributionOrders.Change c) {
-    return c.order() == null ? Future.succeededFuture(WorkQueue.Delivery.DEAD) : step(c.order());
+  private Future<WorkQueue.Delivery> next(Transition<ContributionOrder> c) {
+    return c.record() == null ? Future.succeededFuture(WorkQueue.Delivery.DEAD) : step(c.record());
   }
 
   private Future<WorkQueue.Delivery> resolveDebit(ContributionOrder o) {

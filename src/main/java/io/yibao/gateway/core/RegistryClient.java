@@ -3,6 +3,8 @@ package io.yibao.gateway.core;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.yibao.gateway.http.ProblemCode;
+import io.yibao.gateway.http.ProblemException;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -49,6 +51,12 @@ public final class RegistryClient {
   /** The person, or null when the registry does not know them. */
   public Future<Person> person(String psnNo) {
     return registry.get("/persons/" + psnNo).map(found -> found.ok() ? Person.from(found.json()) : null);
+  }
+
+  /** The person; 404 NOT_FOUND when the registry does not know them. */
+  public Future<Person> known(String psnNo) {
+    return person(psnNo).compose(p -> p != null ? Future.succeededFuture(p)
+        : Future.failedFuture(new ProblemException(ProblemCode.NOT_FOUND, "The registry does not know this person")));
   }
 
   /**

@@ -35,12 +35,6 @@ public final class Validated {
     return n.intValue();
   }
 
-  /** A query parameter of type integer (bounded in the contract to fit an int), or {@code absent}. */
-  public static int queryInt(RoutingContext rc, String name, int absent) {
-    Object value = query(rc, name);
-    return value instanceof Number n ? n.intValue() : absent;
-  }
-
   /** A query parameter of type string, or null when absent. */
   public static String queryString(RoutingContext rc, String name) {
     Object value = query(rc, name);

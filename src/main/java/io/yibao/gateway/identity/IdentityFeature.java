@@ -28,13 +28,19 @@ public final class IdentityFeature implements Feature {
     GatewayConfig config = infra.config();
     ResidentAccounts accounts = new ResidentAccounts(infra.redis(), infra.pseudonyms(), infra.sessions(),
         bindingDependents);
+    RegistryClient registry = new RegistryClient(infra.core());
+    OneTimeCodes oneTimeCodes = new OneTimeCodes(infra.redis(), infra.limiter(), new SmsClient(infra.core()),
+        infra.pseudonyms(), config.identity());
     endpoints = new IdentityEndpoints(config.identity(),
-        new OneTimeCodes(infra.redis(), infra.limiter(), new SmsClient(infra.core()), infra.pseudonyms(),
-            config.identity()),
-        accounts, infra.sessions(), infra.residentTokens(), infra.faceTokens(), infra.limiter(),
-        infra.clientAddress(), infra.addressLimit(), new StaleCopies(infra.redis(), config.identity().staleCopyHours()),
-        new RegistryClient(infra.core()), new AccountsClient(infra.core()), new IdentityClient(infra.core()),
-        infra.pseudonyms(), infra.meCopies());
+        new ResidentSignIn(config.identity(), oneTimeCodes, accounts, infra.sessions(), infra.residentTokens(),
+            infra.limiter(), infra.pseudonyms()),
+        infra.sessions(),
+        new ResidentView(infra.meCopies(), new StaleCopies(infra.redis(), config.identity().staleCopyHours()),
+            registry, new AccountsClient(infra.core()), infra.pseudonyms()),
+        new RealNameBinding(config.identity(), accounts, infra.faceTokens(), new IdentityClient(infra.core()),
+            infra.limiter()),
+        new StepUp(oneTimeCodes, infra.faceTokens(), infra.sessions(), registry), infra.clientAddress(),
+        infra.addressLimit());
     residentBearer = new ResidentAuthHandler(infra.residentTokens(), infra.sessions(), infra.addressLimit());
   }
 

@@ -17,6 +17,7 @@ import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The dynamic insurance code (医保码) in Redis. A code is {@code YB} + 26 characters of Crockford base32 (128
@@ -226,23 +227,18 @@ public final class InsuranceCodes implements BindingDependents {
     return DELETE_IF_FIELD.run(redis, List.of(activationKey(accountId)), List.of("psn", psnNo))
         .compose(x -> endCodes(accountId, ""))
         .compose(x -> redis.send(Command.HKEYS, proxiesKey(accountId)))
-        .compose(members -> {
-          Future<Void> chain = Future.succeededFuture();
-          for (var m : members) {
-            String member = m.toString();
-            chain = chain.compose(y -> removeProxy(accountId, member).mapEmpty());
-          }
-          return chain;
-        })
+        .compose(members -> inTurn(members, member -> removeProxy(accountId, member)))
         .compose(x -> redis.send(Command.SMEMBERS, holdersKey(psnNo)))
-        .compose(holders -> {
-          Future<Void> chain = Future.succeededFuture();
-          for (var h : holders) {
-            String holder = h.toString();
-            chain = chain.compose(y -> removeProxy(holder, psnNo).mapEmpty());
-          }
-          return chain;
-        });
+        .compose(holders -> inTurn(holders, holder -> removeProxy(holder, psnNo)));
+  }
+
+  /** One removal after the other, for each name in a Redis list reply. */
+  private static Future<Void> inTurn(Response names, Function<String, Future<?>> removal) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Response name : names) {
+      chain = chain.compose(y -> removal.apply(name.toString()).mapEmpty());
+    }
+    return chain;
   }
 
   /** Ends the account's live codes whose person|device field starts with {@code prefix} ("" for all). */

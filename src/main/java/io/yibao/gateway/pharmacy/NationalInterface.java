@@ -9,11 +9,11 @@ import io.yibao.gateway.http.ProblemException;
 import io.yibao.gateway.redis.RedisKeys;
 import io.yibao.gateway.redis.RedisScript;
 import io.yibao.gateway.redis.RedisStore;
+import io.yibao.gateway.time.BusinessTime;
 import io.vertx.redis.client.Response;
 
 import java.time.Clock;
 import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 
@@ -70,7 +70,6 @@ public final class NationalInterface {
   public record DayTotals(long count, long medfeeFen, long fundFen, long accountFen, long cashFen, long open) {
   }
 
-  static final ZoneId SHANGHAI = io.yibao.gateway.time.BusinessTime.ZONE;
   private static final RedisScript NEXT_ID = RedisScript.load("msgid-lib.lua", "msgid-next.lua");
   private static final DateTimeFormatter INF_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
@@ -185,7 +184,7 @@ public final class NationalInterface {
         .put("opter_type", "1")
         .put("opter", operator)
         .put("fixmedins_code", fixmedinsCode)
-        .put("inf_time", LocalDateTime.now(SHANGHAI).format(INF_TIME))
+        .put("inf_time", LocalDateTime.now(BusinessTime.ZONE).format(INF_TIME))
         .put("sign_no", "")
         .put("input", input);
     return settlement.post("/" + infno, envelope).map(response -> {

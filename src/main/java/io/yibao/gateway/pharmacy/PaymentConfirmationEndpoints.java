@@ -5,8 +5,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.yibao.gateway.auth.ResidentSession;
 import io.yibao.gateway.http.Operations;
+import io.yibao.gateway.http.Paging;
 import io.yibao.gateway.http.Responses;
-import io.yibao.gateway.http.Validated;
 import io.yibao.gateway.identity.StepUp;
 
 import java.util.List;
@@ -32,11 +32,9 @@ public final class PaymentConfirmationEndpoints {
   }
 
   private void list(RoutingContext rc) {
-    ResidentSession s = ResidentSession.of(rc);
-    int page = Validated.queryInt(rc, "page", 1);
-    int size = Validated.queryInt(rc, "size", 20);
-    settlements.ofResident(s.accountId(), page, size).map(found -> new JsonObject().put("items", views(found.items()))
-        .put("page", page).put("size", size).put("total", found.total())).onComplete(r -> Responses.reply(rc, 200, r));
+    Paging paging = Paging.of(rc);
+    settlements.ofResident(ResidentSession.of(rc).accountId(), paging.offset(), paging.size())
+        .map(found -> paging.answer(views(found.items()), found.total())).onComplete(r -> Responses.reply(rc, 200, r));
   }
 
   private void pending(RoutingContext rc) {

@@ -13,11 +13,11 @@ import io.yibao.gateway.crypto.Secrets;
 import io.yibao.gateway.http.ProblemCode;
 import io.yibao.gateway.http.ProblemException;
 import io.yibao.gateway.insurancecode.InsuranceCodes;
-import io.yibao.gateway.pharmacy.SettlementRecords.Move;
 import io.yibao.gateway.pharmacy.SettlementRecords.Ref;
 import io.yibao.gateway.pharmacy.SettlementRecords.Status;
 import io.yibao.gateway.queue.WorkQueue;
 import io.yibao.gateway.redis.RedisStore;
+import io.yibao.gateway.redis.Transition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -558,8 +558,8 @@ public final class PharmacySettlements {
   public record Page(List<Settlement> items, long total) {
   }
 
-  public Future<Page> ofResident(String accountId, int page, int size) {
-    return records.countOfAccount(accountId).compose(total -> records.idsOfAccount(accountId, (page - 1) * size, size)
+  public Future<Page> ofResident(String accountId, int offset, int size) {
+    return records.countOfAccount(accountId).compose(total -> records.idsOfAccount(accountId, offset, size)
         .compose(ids -> records.ofAccount(accountId, ids)).map(all -> new Page(all.stream()
             .sorted(Comparator.comparingLong(Settlement::createdAtMillis).reversed()).toList(), total)));
   }
@@ -671,7 +671,7 @@ public final class PharmacySettlements {
     });
   }
 
-  private Future<Void> decided(Future<Move> move, Settlement r, String outcome) {
+  private Future<Void> decided(Future<Transition<Settlement>> move, Settlement r, String outcome) {
     return move.compose(m -> {
       if (!m.moved()) {
         return lost(r);

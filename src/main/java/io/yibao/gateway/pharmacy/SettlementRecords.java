@@ -9,6 +9,7 @@ import io.yibao.gateway.identity.MeCopyInvalidation;
 import io.yibao.gateway.redis.RedisKeys;
 import io.yibao.gateway.redis.RedisScript;
 import io.yibao.gateway.redis.RedisStore;
+import io.yibao.gateway.redis.Transition;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,12 +65,8 @@ public final class SettlementRecords {
     }
   }
 
-  /** A compare-and-set's outcome: whether this caller moved it, and the record as it stands afterwards (or null). */
-  public record Move(boolean moved, Settlement record) {
-  }
-
   private static final RedisScript OPEN = RedisScript.load("msgid-lib.lua", "settlement-open.lua");
-  private static final RedisScript TRANSITION = RedisScript.load("settlement-transition.lua");
+  private static final RedisScript TRANSITION = RedisScript.load("transition-lib.lua", "settlement-transition.lua");
 
   private final RedisStore redis;
   private final long ttlMillis;
@@ -205,12 +202,12 @@ public final class SettlementRecords {
    * Moves {@code record} from {@code from} to {@code to} (with extra fields) if it is still in {@code from}, and
    * keeps its day's totals; answers whether it moved and the record as it stands afterwards, in one round trip.
    */
-  public Future<Move> transition(Settlement record, Status from, Status to, String... extra) {
+  public Future<Transition<Settlement>> transition(Settlement record, Status from, Status to, String... extra) {
     List<String> args = new ArrayList<>(List.of(from.name(), to.name(), Long.toString(ttlMillis)));
     args.addAll(List.of(extra));
-    Future<Move> move = TRANSITION.run(redis, List.of(recordKey(Ref.of(record)),
+    Future<Transition<Settlement>> move = TRANSITION.run(redis, List.of(recordKey(Ref.of(record)),
             totalsKey(record.fixmedinsCode(), record.businessDate())), args)
-        .map(r -> new Move(r.get(0).toInteger() == 1, r.size() < 3 ? null : Settlement.fromHash(RedisStore.pairs(r, 1))));
+        .map(r -> Transition.of(r, Settlement::fromHash));
     if (!MOVES_BALANCE.contains(to)) {
       return move;
     }

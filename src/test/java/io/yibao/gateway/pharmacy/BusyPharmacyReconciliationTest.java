@@ -86,7 +86,7 @@ class BusyPharmacyReconciliationTest {
           .filter(p -> "ACTIVE".equals(p.status()) && p.psnNo().compareTo("11000000000000001800") > 0).limit(50).toList();
       JsonArray items = new JsonArray().add(new JsonObject().put("med_list_codg", PharmacyFlowTest.JIA).put("cnt", 1)
           .put("pric", 2180));
-      String today = LocalDate.now(NationalInterface.SHANGHAI).toString();
+      String today = io.yibao.gateway.time.BusinessTime.today().toString();
       for (int done = 0; done < count; done += 25) {
         List<Future<Settlement>> batch = new ArrayList<>();
         for (int i = done; i < Math.min(count, done + 25); i++) {

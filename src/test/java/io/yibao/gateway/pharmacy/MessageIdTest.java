@@ -126,7 +126,7 @@ class MessageIdTest {
       String pharmacy = String.format("P99%09d", i); // each its own sequence, so the id is in the clock's second
       clock.now = instants.get(i);
       String id = await(national.newMessageId(pharmacy));
-      assertEquals(pharmacy + instants.get(i).atZone(NationalInterface.SHANGHAI).format(format) + "0001", id,
+      assertEquals(pharmacy + instants.get(i).atZone(io.yibao.gateway.time.BusinessTime.ZONE).format(format) + "0001", id,
           instants.get(i).toString());
     }
   }
