@@ -236,20 +236,47 @@ class ContractFuzzTest {
 
   // ---------------------------------------------------------------------------------------------------- sending
 
+  /** Requests the test's client lost without any answer or timeout of its own, sent again once (see sendAll). */
+  static final java.util.concurrent.atomic.AtomicInteger RESENT = new java.util.concurrent.atomic.AtomicInteger();
+
+  /**
+   * Sends every case, 24 connections at a time. A request whose future neither completes nor times out within 30 s
+   * is sent once more on a connection of its own: on a loaded machine the Vert.x client has lost one such request
+   * in a few runs (no access line, no request-timeout answer on the gateway: the gateway never received it, and
+   * the client's idle and connect timeouts never fired). At most 3 may be resent; the answer to the resent one is
+   * judged like any other.
+   */
   static List<Answer> sendAll(List<Case> cases) throws Exception {
     ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
     List<Future<Void>> all = new ArrayList<>();
     for (Case c : cases) {
-      all.add(send(c).map(a -> {
+      io.vertx.core.Promise<Answer> answered = io.vertx.core.Promise.promise();
+      send(c, client).onComplete(r -> answered.tryComplete(r.result()));
+      long watchdog = vertx.setTimer(30_000, t -> {
+        if (!answered.future().isComplete()) {
+          RESENT.incrementAndGet();
+          System.err.println("contract fuzz: no answer and no timeout in 30 s, sent again: " + c.method() + " "
+              + abbreviate(c.uri()));
+          HttpClient fresh = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
+              .setDefaultPort(gateway.port()).setKeepAlive(false));
+          send(c, fresh).onComplete(r -> {
+            answered.tryComplete(r.result());
+            fresh.close();
+          });
+        }
+      });
+      all.add(answered.future().map(a -> {
+        vertx.cancelTimer(watchdog);
         answers.add(a);
         return null;
       }));
     }
-    Future.join(all).toCompletionStage().toCompletableFuture().exceptionally(x -> null).get(120, TimeUnit.SECONDS);
+    Future.join(all).toCompletionStage().toCompletableFuture().exceptionally(x -> null).get(180, TimeUnit.SECONDS);
+    assertTrue(RESENT.get() <= 3, "requests the client lost: " + RESENT.get());
     return new ArrayList<>(answers);
   }
 
-  static Future<Answer> send(Case c) {
+  static Future<Answer> send(Case c, HttpClient client) {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.valueOf(c.method())).setURI(c.uri())
         .setIdleTimeout(20_000);
     Map<String, String> headers = new LinkedHashMap<>(c.headers());
