@@ -7,6 +7,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.yibao.sandbox.accounts.AccountsService;
 import io.yibao.sandbox.collection.CollectionService;
+import io.yibao.sandbox.filing.FilingService;
 import io.yibao.sandbox.identity.DemoKeys;
 import io.yibao.sandbox.identity.IdentityService;
 import io.yibao.sandbox.payment.PaymentService;
@@ -55,7 +56,8 @@ public final class Sandbox implements AutoCloseable {
       }
       faults.mountAdmin(router);
       router.get("/_sandbox/personas").handler(rc -> SandboxHttp.ok(rc,
-          Personas.toJson(world.registry(), Catalogue.standard().samples(3), DEMO_TERMINAL_SECRET)));
+          Personas.toJson(world.registry(), Catalogue.standard().samples(3), DEMO_TERMINAL_SECRET,
+              world.referrals().of(Personas.FATHER))));
       router.get("/_sandbox/health").handler(rc -> rc.response().end("ok"));
       HttpServer server = vertx.createHttpServer().requestHandler(router)
           .listen(options.port(), "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -78,6 +80,7 @@ public final class Sandbox implements AutoCloseable {
     services.add(new SmsService(world.options()));
     services.add(new CollectionService(world.registry()));
     services.add(new PaymentService(vertx, world.options(), keys));
+    services.add(new FilingService(world));
     return services;
   }
 

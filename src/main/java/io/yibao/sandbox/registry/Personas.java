@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * The demo's cast, always present whatever the seed, listed in the README and served at
  * {@code GET /_sandbox/personas}: an employee with a personal-account balance, her husband, their child under
- * 16, her retired father; a resident who did not pay last year; and a pharmacy with two terminals.
+ * 16, her retired father; a resident who did not pay last year; a pharmacy with two terminals in Beijing, where
+ * they are all insured, and one in Shanghai, where the father's referral document sends him (care away from home).
  */
 public final class Personas {
 
@@ -20,6 +21,14 @@ public final class Personas {
   public static final String LAPSED_RESIDENT = "11000000000000000004";
   public static final String PHARMACY = "P11010500001";
   public static final List<String> TERMINALS = List.of("T11010500001-01", "T11010500001-02");
+  /** A pharmacy away from the cast's home pooling area (Beijing): 上海市徐汇区. */
+  public static final String REMOTE_PHARMACY = "P31010400001";
+  public static final List<String> REMOTE_TERMINALS = List.of("T31010400001-01", "T31010400001-02");
+  /** The hospital that issues the demo's referral documents (转诊单). */
+  public static final String DEMO_HOSPITAL = "朝阳区示范医院";
+  /** The father's referral to Shanghai, issued when the world is built, for a REFERRAL filing on documents. */
+  public static final String FATHER_REFERRAL = "ZZ110105-DEMO-0001";
+  public static final String FATHER_REFERRAL_DESTINATION = "310000";
   /** Opening personal-account balances in fen. */
   public static final long EMPLOYEE_BALANCE = 356_780;
   public static final long FATHER_BALANCE = 128_000;
@@ -45,6 +54,7 @@ public final class Personas {
         person(LAPSED_RESIDENT, "王芳", 2, LocalDate.of(1979, 12, 9), "13800000004", Person.RESIDENT, false, h2,
             Household.Role.HEAD, year - 1)));
     registry.addPharmacy(new Pharmacy(PHARMACY, "朝阳区幸福大药房", "110105", TERMINALS));
+    registry.addPharmacy(new Pharmacy(REMOTE_PHARMACY, "徐汇区康健大药房", "310104", REMOTE_TERMINALS));
   }
 
   private static Person person(String psnNo, String name, int gender, LocalDate birth, String mobile, String type,
@@ -55,8 +65,12 @@ public final class Personas {
         lastPaid);
   }
 
-  /** The cast as JSON, with the roles they play in the walkthrough. */
-  public static JsonObject toJson(Registry registry, JsonArray catalogueSamples, String demoTerminalSecret) {
+  /**
+   * The cast as JSON, with the roles they play in the walkthrough. {@code referrals} are the hospital's referral
+   * documents of the cast (the father's to Shanghai).
+   */
+  public static JsonObject toJson(Registry registry, JsonArray catalogueSamples, String demoTerminalSecret,
+                                  JsonArray referrals) {
     JsonArray persons = new JsonArray();
     addRole(persons, registry, EMPLOYEE, "employee (职工) with a personal-account balance; signs in, pays for family");
     addRole(persons, registry, SPOUSE, "her husband, a resident (城乡居民)");
@@ -67,7 +81,12 @@ public final class Personas {
     JsonObject pharmacyJson = pharmacy.toJson()
         .put("terminalId", TERMINALS.get(0))
         .put("demoTerminalSecret", demoTerminalSecret);
-    return new JsonObject().put("persons", persons).put("pharmacy", pharmacyJson).put("catalogue", catalogueSamples);
+    // Only the Beijing pharmacy's terminals are registered with the demo secret; this one settles through the
+    // sandbox's national interface, to show care away from home.
+    JsonObject remotePharmacy = registry.pharmacy(REMOTE_PHARMACY).toJson()
+        .put("role", "a pharmacy in Shanghai: away from the cast's home, paid at the filed or the unfiled ratio");
+    return new JsonObject().put("persons", persons).put("pharmacy", pharmacyJson)
+        .put("remotePharmacy", remotePharmacy).put("referrals", referrals).put("catalogue", catalogueSamples);
   }
 
   private static void addRole(JsonArray out, Registry registry, String psnNo, String role) {

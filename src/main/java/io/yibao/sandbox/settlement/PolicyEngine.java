@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * Splits a pharmacy purchase between the fund, the personal account and cash. A pure function of the purchase,
- * the policy, what the person has already used this year and their account balance: pre-settlement and
- * settlement compute the same split, and only settlement acts on it.
+ * the policy and the ratio that applies where the care is, what the person has already used this year and their
+ * account balance: pre-settlement and settlement compute the same split, and only settlement acts on it.
  */
 public final class PolicyEngine {
 
@@ -44,13 +44,24 @@ public final class PolicyEngine {
   private PolicyEngine() {
   }
 
+  /** The split at the policy's local ratio. */
+  public static Split split(Policy policy, List<Line> purchase, YearToDate used, long accountBalanceFen,
+                            boolean useAccount) {
+    return split(policy, policy.ratioBp(), purchase, used, accountBalanceFen, useAccount);
+  }
+
   /**
+   * @param ratioBp           the fund's share of the eligible amount: the policy's local ratio, or one of its
+   *                          ratios for care away from home, as the caller found where the care is
    * @param accountBalanceFen the personal-account balance, negative when the person has none (as
    *                          {@code Ledger.balance} answers)
    * @param useAccount        the purchase may be paid from the account ({@code acct_used_flag = "1"})
    */
-  public static Split split(Policy policy, List<Line> purchase, YearToDate used, long accountBalanceFen,
-                            boolean useAccount) {
+  public static Split split(Policy policy, int ratioBp, List<Line> purchase, YearToDate used,
+                            long accountBalanceFen, boolean useAccount) {
+    if (ratioBp < 0 || ratioBp > 10_000) {
+      throw new IllegalArgumentException("ratio out of range: " + ratioBp);
+    }
     long medfee = 0;
     long ownpay = 0;
     long preselfpay = 0;
@@ -77,7 +88,7 @@ public final class PolicyEngine {
     long eligible = inscp - deductibleApplied;
     long capLeft = Math.max(0, policy.annualCapFen() - used.fundPaidFen());
     // The fund rounds its share down: a fen in doubt stays with the person, never leaves the fund.
-    long hifp = Math.min(Math.multiplyExact(eligible, policy.ratioBp()) / 10_000, capLeft);
+    long hifp = Math.min(Math.multiplyExact(eligible, ratioBp) / 10_000, capLeft);
     long psnPart = medfee - hifp;
     boolean hasAccount = accountBalanceFen >= 0;
     long acctPay = useAccount && hasAccount ? Math.min(accountBalanceFen, psnPart) : 0;

@@ -38,7 +38,10 @@ import java.util.Map;
  * 2101/2102 in  {psn_no, mdtrt_cert_type "01"|"02"|"03", mdtrt_cert_no, insutype, med_type "41",
  *                acct_used_flag "1"|"0", drugdetail [{med_list_codg, cnt, pric}]}
  *           out {psn_no, insutype, medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt,
- *                hifp_pay, fund_pay_sumamt, psn_part_amt, acct_pay, acct_mulaid_pay, psn_cash_pay, balc}
+ *                hifp_pay, fund_pay_sumamt, psn_part_amt, acct_pay, acct_mulaid_pay, psn_cash_pay, balc,
+ *                mdtrtarea_admvs (the pharmacy's region), insuplc_admdvs (the person's), remote_flag "0" same
+ *                pooling area | "1" away, with a filing covering the pharmacy that day | "2" away, without one,
+ *                fund_ratio_bp (the ratio applied: the policy's local, filed or unfiled ratio), filing_id (for "1")}
  *                + for 2102 {setl_id, mdtrt_id, setl_time}
  * 2103      in  {psn_no, setl_id}
  *           out {setl_id, mdtrt_id, psn_no, status "CANCELLED", medfee_sumamt, fund_pay_sumamt, acct_pay,
@@ -73,7 +76,7 @@ public final class SettlementService implements SandboxService {
   }
 
   public SettlementService(SandboxWorld world, Catalogue catalogue, Map<String, Policy> policies, Clock clock) {
-    this.book = new Settlements(world.registry(), world.ledger(), catalogue, policies, clock);
+    this.book = new Settlements(world.registry(), world.ledger(), world.filings(), catalogue, policies, clock);
     this.catalogue = catalogue;
     this.clock = clock;
   }

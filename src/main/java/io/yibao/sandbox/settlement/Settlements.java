@@ -3,6 +3,7 @@ package io.yibao.sandbox.settlement;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.yibao.sandbox.accounts.Ledger;
+import io.yibao.sandbox.filing.Filings;
 import io.yibao.sandbox.registry.Person;
 import io.yibao.sandbox.registry.Registry;
 
@@ -23,7 +24,9 @@ import java.util.Set;
 /**
  * The settlement center's book: every pharmacy settlement, what became of each message, and each person's
  * yearly accumulators; and the rules of the transactions that change them. Answers are national-interface
- * outcomes (infcode 0 or -2 with an output); the envelope around them is {@link SettlementService}'s.
+ * outcomes (infcode 0 or -2 with an output); the envelope around them is {@link SettlementService}'s. The fund's
+ * ratio depends on where the pharmacy is ({@link CareArea}): care away from home asks the filing system's
+ * {@link Filings} whether a filing covers it.
  * <p>
  * Not thread-safe: it lives on the sandbox's single event loop. The personal account is moved through the
  * {@link Ledger} with ids derived from the setl_id, so a movement can never happen twice.
@@ -99,8 +102,9 @@ public final class Settlements {
     }
   }
 
-  /** A purchase that passed every check, ready for the policy engine. */
-  private record Purchase(Person person, Policy policy, List<PolicyEngine.Line> lines, boolean useAccount) {
+  /** A purchase that passed every check, ready for the policy engine, and where it is made. */
+  private record Purchase(Person person, Policy policy, List<PolicyEngine.Line> lines, boolean useAccount,
+                          CareArea area) {
   }
 
   /** A business refusal (infcode -2), thrown from wherever a check fails. */
@@ -112,6 +116,7 @@ public final class Settlements {
 
   private final Registry registry;
   private final Ledger ledger;
+  private final Filings filings;
   private final Catalogue catalogue;
   private final Map<String, Policy> policies;
   private final Clock clock;
@@ -126,10 +131,11 @@ public final class Settlements {
   private final Map<String, PolicyEngine.YearToDate> yearToDate = new HashMap<>();
   private long sequence;
 
-  public Settlements(Registry registry, Ledger ledger, Catalogue catalogue, Map<String, Policy> policies,
-                     Clock clock) {
+  public Settlements(Registry registry, Ledger ledger, Filings filings, Catalogue catalogue,
+                     Map<String, Policy> policies, Clock clock) {
     this.registry = registry;
     this.ledger = ledger;
+    this.filings = filings;
     this.catalogue = catalogue;
     this.policies = Map.copyOf(policies);
     this.clock = clock;
@@ -142,7 +148,7 @@ public final class Settlements {
         throw new Refusal("定点医药机构不存在: " + fixmedinsCode);
       }
       return switch (infno) {
-        case PRE_SETTLE -> preSettle(input);
+        case PRE_SETTLE -> preSettle(fixmedinsCode, input);
         case SETTLE -> settle(msgid, fixmedinsCode, input);
         case CANCEL -> cancel(msgid, fixmedinsCode, input);
         case REVERSE -> reverse(fixmedinsCode, input);
@@ -156,9 +162,10 @@ public final class Settlements {
 
   // ---- 2101 / 2102 ----
 
-  private Outcome preSettle(JsonObject input) {
-    Purchase p = purchase(input);
-    PolicyEngine.Split split = split(p, now());
+  private Outcome preSettle(String fixmedinsCode, JsonObject input) {
+    ZonedDateTime now = now();
+    Purchase p = purchase(fixmedinsCode, input, now.toLocalDate());
+    PolicyEngine.Split split = split(p, now);
     return Outcome.ok(splitJson(p, split));
   }
 
@@ -174,8 +181,8 @@ public final class Settlements {
     if (reversedUnsettled.contains(msgid)) {
       throw new Refusal("该报文已冲正，不能再结算");
     }
-    Purchase p = purchase(input);
     ZonedDateTime now = now();
+    Purchase p = purchase(fixmedinsCode, input, now.toLocalDate());
     PolicyEngine.Split split = split(p, now);
     String stamp = ID_TIME.format(now);
     long seq = ++sequence;
@@ -201,7 +208,7 @@ public final class Settlements {
     return Outcome.ok(output.copy());
   }
 
-  private Purchase purchase(JsonObject input) {
+  private Purchase purchase(String fixmedinsCode, JsonObject input, LocalDate businessDay) {
     Person person = activePerson(text(input, "psn_no"));
     String insutype = text(input, "insutype");
     if (!insutype.equals(person.insuType())) {
@@ -250,16 +257,17 @@ public final class Settlements {
       lines.add(new PolicyEngine.Line(item, whole(detail, "cnt", 1, MAX_CNT),
           whole(detail, "pric", 1, MAX_PRIC_FEN)));
     }
-    return new Purchase(person, policy, lines, flag.equals("1"));
+    CareArea area = CareArea.of(person, registry.pharmacy(fixmedinsCode), policy, filings, businessDay);
+    return new Purchase(person, policy, lines, flag.equals("1"), area);
   }
 
   private PolicyEngine.Split split(Purchase p, ZonedDateTime now) {
-    return PolicyEngine.split(p.policy(), p.lines(), yearToDate(yearKey(p.person().psnNo(), now.getYear())),
+    return PolicyEngine.split(p.policy(), p.area().ratioBp(), p.lines(), yearToDate(yearKey(p.person().psnNo(), now.getYear())),
         ledger.balance(p.person().psnNo()), p.useAccount());
   }
 
   private static JsonObject splitJson(Purchase p, PolicyEngine.Split s) {
-    return new JsonObject()
+    JsonObject output = new JsonObject()
         .put("psn_no", p.person().psnNo())
         .put("insutype", p.policy().insutype())
         .put("medfee_sumamt", s.medfeeSumamt())
@@ -274,6 +282,7 @@ public final class Settlements {
         .put("acct_mulaid_pay", s.acctMulaidPay())
         .put("psn_cash_pay", s.psnCashPay())
         .put("balc", s.balc());
+    return p.area().addTo(output);
   }
 
   // ---- 2103 / 2601 ----

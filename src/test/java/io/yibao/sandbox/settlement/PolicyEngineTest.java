@@ -9,6 +9,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The split, checked against arithmetic done by hand. Employee 310: deductible 20 000, 70 %, cap 2 000 000;
@@ -166,6 +167,23 @@ class PolicyEngineTest {
     assertEquals(443, partial.preselfpayAmt());
     assertEquals(8_407, partial.inscpScpAmt());
     assertEquals(2_590, s.lines().get(2).fulamtOwnpayAmt());
+  }
+
+  @Test
+  void theRatioWhereTheCareIsIsTheCallers() {
+    // 甲 30000 with the deductible used up: the unfiled 50 % pays 15000, the rest is the person's.
+    PolicyEngine.Split s = PolicyEngine.split(Policy.EMPLOYEE, Policy.EMPLOYEE.remoteUnfiledRatioBp(),
+        lines(OMEPRAZOLE, 1, 30_000), ytd(20_000, 0), NO_ACCOUNT, false);
+    assertEquals(15_000, s.hifpPay());
+    assertEquals(15_000, s.psnCashPay());
+    assertThrows(IllegalArgumentException.class, () -> PolicyEngine.split(Policy.EMPLOYEE, 10_001,
+        lines(OMEPRAZOLE, 1, 30_000), ytd(0, 0), NO_ACCOUNT, false));
+  }
+
+  @Test
+  void unfiledCareIsNeverPaidMoreThanFiled() {
+    assertThrows(IllegalArgumentException.class, () -> new Policy("310", 20_000, 7_000, 2_000_000, 5_000, 7_000));
+    assertThrows(IllegalArgumentException.class, () -> new Policy("310", 20_000, 7_000, 2_000_000, 12_000, 5_000));
   }
 
   private static PolicyEngine.YearToDate ytd(long deductibleUsed, long fundPaid) {
