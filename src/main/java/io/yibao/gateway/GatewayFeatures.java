@@ -4,6 +4,7 @@ import io.yibao.gateway.contribution.ContributionFeature;
 import io.yibao.gateway.contribution.PaymentChannelFeature;
 import io.yibao.gateway.feature.Feature;
 import io.yibao.gateway.feature.Infrastructure;
+import io.yibao.gateway.filing.FilingFeature;
 import io.yibao.gateway.identity.IdentityFeature;
 import io.yibao.gateway.insurancecode.InsuranceCodeFeature;
 import io.yibao.gateway.ops.ApiDocs;
@@ -33,7 +34,8 @@ final class GatewayFeatures {
         insuranceCode,
         pharmacy,
         contribution,
-        new PaymentChannelFeature(infra, contribution)));
+        new PaymentChannelFeature(infra, contribution),
+        new FilingFeature(infra, insuranceCode.codes())));
     features.add(new OpsFeature(docs, readiness(infrastructureChecks, features)));
     return List.copyOf(features);
   }

@@ -11,11 +11,11 @@ import java.util.Map;
 public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLimits, Map<String, CoreService> core,
                             Sandbox sandbox, Identity identity, InsuranceCode insuranceCode, Pharmacy pharmacy,
                             Idempotency idempotency, Contributions contributions, Security security,
-                            PaymentChannel paymentChannel, Outbox outbox, Management management) {
+                            PaymentChannel paymentChannel, Outbox outbox, Management management, Filing filing) {
 
   /** The core systems the gateway has clients for; each has a section under {@code core}. */
   public static final List<String> CORE_SYSTEMS = List.of("registry", "accounts", "settlement", "collection",
-      "identity", "sms", "payment");
+      "identity", "sms", "payment", "filing");
 
   public enum Mode { PRODUCTION, DEMO }
 
@@ -91,6 +91,25 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
       java.time.LocalDate opens = windowOpens.atYear(benefitYear - 1);
       java.time.LocalDate closes = windowCloses.atYear(benefitYear - 1);
       return !day.isBefore(opens) && !day.isAfter(closes);
+    }
+  }
+
+  /** Cross-region care filing: the category rules' numbers, and the stale copy of a resident's filings. */
+  public record Filing(int longTermLockMonths, int temporaryMinValidityMonths, int temporaryMaxValidityMonths,
+                       int emergencyLateDays, int commitmentValidityMonths, int maxAdvanceDays, int staleCopyHours) {
+
+    static Filing read(ConfigReader r) {
+      Filing f = new Filing(r.intIn("filing.longTermLockMonths", 0, 120),
+          r.intIn("filing.temporaryMinValidityMonths", 1, 120),
+          r.intIn("filing.temporaryMaxValidityMonths", 1, 120),
+          r.intIn("filing.emergencyLateDays", 0, 365),
+          r.intIn("filing.commitmentValidityMonths", 1, 120),
+          r.intIn("filing.maxAdvanceDays", 0, 3650),
+          r.intIn("filing.staleCopyHours", 0, 24 * 30));
+      if (f.temporaryMaxValidityMonths() < f.temporaryMinValidityMonths()) {
+        throw new ConfigException("filing.temporaryMaxValidityMonths", "must not be less than temporaryMinValidityMonths");
+      }
+      return f;
     }
   }
 
@@ -234,7 +253,7 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
         identity, insuranceCode, pharmacy, idempotency, contributions, security, PaymentChannel.read(r, mode),
         new Outbox(r.longIn("outbox.backlogWarnEntries", 1, Long.MAX_VALUE),
             r.longIn("outbox.deadLetterMaxEntries", 1, 100_000_000)),
-        management(r, http));
+        management(r, http), Filing.read(r));
   }
 
   private static CoreService coreService(ConfigReader r, String system) {

@@ -22,15 +22,19 @@ public final class RegistryClient {
   /** The core system ({@code core.registry} in the configuration). */
   public static final String SYSTEM = "registry";
 
-  /** An insured person; {@code insuType} null when the registry names a type this gateway does not know. */
+  /**
+   * An insured person; {@code insuType} null when the registry names a type this gateway does not know;
+   * {@code retired} as the registry records it (what a retiree's resettlement filing needs).
+   */
   public record Person(String psnNo, String name, String idNumber, LocalDate birthDate, String mobile,
-                       InsuranceType insuType, String insuredRegion, String status, int gender) {
+                       InsuranceType insuType, String insuredRegion, String status, int gender, boolean retired) {
 
     static Person from(JsonObject p) {
       String birth = p.getString("birthDate");
       return new Person(p.getString("psnNo"), p.getString("name"), p.getString("idNumber"),
           birth == null ? null : LocalDate.parse(birth), p.getString("mobile"), InsuranceType.of(p.getString("insuType")),
-          p.getString("insuAdmdvs"), p.getString("status"), p.getInteger("gender", 0));
+          p.getString("insuAdmdvs"), p.getString("status"), p.getInteger("gender", 0),
+          p.getBoolean("retired", false));
     }
   }
 

@@ -19,7 +19,7 @@ public final class Problems {
   }
 
   public static void send(RoutingContext rc, ProblemException problem) {
-    send(rc, problem.code(), problem.detail(), problem.field(), problem.headers(), null);
+    send(rc, problem.code(), problem.detail(), problem.field(), problem.headers(), problem.extensions());
   }
 
   public static void send(RoutingContext rc, ProblemCode code, String detail) {
@@ -58,7 +58,11 @@ public final class Problems {
 
   /** The body {@link #send} writes for {@code problem} (e.g. to keep it as an answer that is replayed later). */
   public static JsonObject body(ProblemException problem, String traceId, boolean english) {
-    return body(problem.code(), problem.detail(), problem.field(), traceId, english);
+    JsonObject body = body(problem.code(), problem.detail(), problem.field(), traceId, english);
+    if (problem.extensions() != null) {
+      problem.extensions().forEach(e -> body.put(e.getKey(), e.getValue()));
+    }
+    return body;
   }
 
   /** The headers {@link #send} writes beside every problem body (the problem's own come on top). */

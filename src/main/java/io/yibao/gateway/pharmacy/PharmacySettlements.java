@@ -154,7 +154,7 @@ public final class PharmacySettlements {
       if (!v.of(terminal)) {
         return Future.failedFuture(anotherTerminalsVisit());
       }
-      return national.preSettle(v, basket);
+      return national.preSettle(v, basket).map(RemoteCare::explained);
     });
   }
 

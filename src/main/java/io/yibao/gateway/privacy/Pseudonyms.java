@@ -24,6 +24,15 @@ public final class Pseudonyms {
   }
 
   /**
+   * The id under which a request is sent to a core system that deduplicates by it: the same for every retry of the
+   * caller's request with the same Idempotency-Key (so a retry after a lost answer finds the first, never makes a
+   * second), and not derivable from the key or the caller without the pepper.
+   */
+  public String requestId(String purpose, String scope, String idempotencyKey) {
+    return Secrets.hmacHex(pepper, "req|" + purpose + "|" + scope + "|" + idempotencyKey).substring(0, 32);
+  }
+
+  /**
    * The stored form of a one-time code: bound to its purpose and owner (the phone signing in, or the account and
    * its person for a step-up), so a code works nowhere else.
    */
