@@ -4,6 +4,7 @@ import io.yibao.gateway.contribution.ContributionFeature;
 import io.yibao.gateway.contribution.PaymentChannelFeature;
 import io.yibao.gateway.feature.Feature;
 import io.yibao.gateway.feature.Infrastructure;
+import io.yibao.gateway.family.FamilyFeature;
 import io.yibao.gateway.filing.FilingFeature;
 import io.yibao.gateway.identity.IdentityFeature;
 import io.yibao.gateway.insurancecode.InsuranceCodeFeature;
@@ -35,7 +36,8 @@ final class GatewayFeatures {
         pharmacy,
         contribution,
         new PaymentChannelFeature(infra, contribution),
-        new FilingFeature(infra, insuranceCode.codes())));
+        new FilingFeature(infra, insuranceCode.codes()),
+        new FamilyFeature(infra)));
     features.add(new OpsFeature(docs, readiness(infrastructureChecks, features)));
     return List.copyOf(features);
   }
