@@ -2,6 +2,7 @@ package io.yibao.gateway;
 
 import io.yibao.gateway.contribution.ContributionFeature;
 import io.yibao.gateway.contribution.PaymentChannelFeature;
+import io.yibao.gateway.family.WalletTransferFeature;
 import io.yibao.gateway.feature.Feature;
 import io.yibao.gateway.feature.Infrastructure;
 import io.yibao.gateway.filing.FilingFeature;
@@ -35,7 +36,8 @@ final class GatewayFeatures {
         pharmacy,
         contribution,
         new PaymentChannelFeature(infra, contribution),
-        new FilingFeature(infra, insuranceCode.codes())));
+        new FilingFeature(infra, insuranceCode.codes()),
+        new WalletTransferFeature(infra)));
     features.add(new OpsFeature(docs, readiness(infrastructureChecks, features)));
     return List.copyOf(features);
   }
