@@ -46,6 +46,7 @@ public final class WalletTransferFeature implements Feature {
   @Override
   public void register(Operations operations) {
     endpoints.register(operations);
+    TemporaryFamilyStubs.register(operations); // temporary, to be dropped at the merge
   }
 
   @Override
