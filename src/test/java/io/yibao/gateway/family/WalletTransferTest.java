@@ -141,7 +141,7 @@ class WalletTransferTest {
   static long moved(String psnNo, String transferId) {
     JsonArray entries = new JsonObject(TestSandbox.http().get("/accounts/" + psnNo).body()).getJsonArray("entries");
     return entries.stream().map(JsonObject.class::cast)
-        .filter(e -> transferId.equals(e.getString("id")) && "WALLET_TRANSFER".equals(e.getString("kind"))).count();
+        .filter(e -> e.getString("id").endsWith(transferId) && "WALLET_TRANSFER".equals(e.getString("kind"))).count();
   }
 
   static Resident sharer(Http http, Pair pair, String device) {
@@ -300,8 +300,13 @@ class WalletTransferTest {
       Pair pair = pair(false);
       bind(pair, true);
       Resident r = sharer(night.http(), pair, "transfer-quiet");
-      HttpResponse<String> refused = transfer(r, pair.relative().psnNo(), 100);
+      String key = UUID.randomUUID().toString();
+      HttpResponse<String> refused = transfer(r, pair.relative().psnNo(), 100, key);
       JsonObject problem = assertProblem(refused, 409, "TRANSFER_QUIET_HOURS");
+      // Not remembered for the key: the same request after the quiet hours runs, it is not this refusal replayed.
+      HttpResponse<String> retried = transfer(r, pair.relative().psnNo(), 100, key);
+      assertProblem(retried, 409, "TRANSFER_QUIET_HOURS");
+      assertFalse(retried.headers().firstValue("Idempotent-Replayed").isPresent());
       assertEquals(end.toOffsetDateTime().toString(), problem.getString("retryAt"));
       long retryAfter = Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow());
       assertTrue(retryAfter > 3_000 && retryAfter <= 3_600, "about an hour: " + retryAfter);
