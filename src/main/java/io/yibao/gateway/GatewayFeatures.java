@@ -2,6 +2,7 @@ package io.yibao.gateway;
 
 import io.yibao.gateway.contribution.ContributionFeature;
 import io.yibao.gateway.contribution.PaymentChannelFeature;
+import io.yibao.gateway.family.WalletTransferFeature;
 import io.yibao.gateway.feature.Feature;
 import io.yibao.gateway.feature.Infrastructure;
 import io.yibao.gateway.family.FamilyFeature;
@@ -37,7 +38,8 @@ final class GatewayFeatures {
         contribution,
         new PaymentChannelFeature(infra, contribution),
         new FilingFeature(infra, insuranceCode.codes()),
-        new FamilyFeature(infra)));
+        new FamilyFeature(infra),
+        new WalletTransferFeature(infra)));
     features.add(new OpsFeature(docs, readiness(infrastructureChecks, features)));
     return List.copyOf(features);
   }

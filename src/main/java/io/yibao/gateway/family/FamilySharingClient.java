@@ -60,12 +60,16 @@ public final class FamilySharingClient {
     }
   }
 
-  /** A wallet transfer as the accounts system has it: SENT, RECEIVED, RETURNED (or VOIDED: never taken). */
+  /**
+   * A wallet transfer as the accounts system has it: SENT, RECEIVED, RETURNED (or VOIDED: never taken); {@code at}
+   * when it took it (ISO-8601, null for VOIDED).
+   */
   public record Transfer(String id, String fromPsnNo, String toPsnNo, long amountFen, String status,
-                         String receivedAt, String returnedAt) {
+                         String receivedAt, String returnedAt, String at) {
     static Transfer from(JsonObject j) {
       return new Transfer(j.getString("id"), j.getString("fromPsnNo"), j.getString("toPsnNo"),
-          j.getLong("amountFen", 0L), j.getString("status"), j.getString("receivedAt"), j.getString("returnedAt"));
+          j.getLong("amountFen", 0L), j.getString("status"), j.getString("receivedAt"), j.getString("returnedAt"),
+          j.getString("at"));
     }
   }
 
@@ -155,7 +159,7 @@ public final class FamilySharingClient {
         throw refusal(answer);
       }
       JsonObject j = answer.json();
-      return "VOIDED".equals(j.getString("status")) ? new Transfer(id, null, null, 0, "VOIDED", null, null)
+      return "VOIDED".equals(j.getString("status")) ? new Transfer(id, null, null, 0, "VOIDED", null, null, null)
           : Transfer.from(j);
     });
   }
