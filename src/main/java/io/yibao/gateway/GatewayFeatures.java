@@ -2,8 +2,10 @@ package io.yibao.gateway;
 
 import io.yibao.gateway.contribution.ContributionFeature;
 import io.yibao.gateway.contribution.PaymentChannelFeature;
+import io.yibao.gateway.family.WalletTransferFeature;
 import io.yibao.gateway.feature.Feature;
 import io.yibao.gateway.feature.Infrastructure;
+import io.yibao.gateway.family.FamilyFeature;
 import io.yibao.gateway.filing.FilingFeature;
 import io.yibao.gateway.identity.IdentityFeature;
 import io.yibao.gateway.insurancecode.InsuranceCodeFeature;
@@ -35,7 +37,9 @@ final class GatewayFeatures {
         pharmacy,
         contribution,
         new PaymentChannelFeature(infra, contribution),
-        new FilingFeature(infra, insuranceCode.codes())));
+        new FilingFeature(infra, insuranceCode.codes()),
+        new FamilyFeature(infra),
+        new WalletTransferFeature(infra)));
     features.add(new OpsFeature(docs, readiness(infrastructureChecks, features)));
     return List.copyOf(features);
   }

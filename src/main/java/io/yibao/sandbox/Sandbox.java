@@ -72,7 +72,7 @@ public final class Sandbox implements AutoCloseable {
   private static List<SandboxService> services(SandboxWorld world, Vertx vertx) {
     List<SandboxService> services = new ArrayList<>();
     services.add(new RegistryService(world.registry()));
-    services.add(new AccountsService(world.ledger()));
+    services.add(new AccountsService(world, vertx));
     services.add(new SettlementService(world));
     DemoKeys keys = DemoKeys.load();
     services.add(keys);

@@ -11,7 +11,8 @@ import java.util.Map;
 public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLimits, Map<String, CoreService> core,
                             Sandbox sandbox, Identity identity, InsuranceCode insuranceCode, Pharmacy pharmacy,
                             Idempotency idempotency, Contributions contributions, Security security,
-                            PaymentChannel paymentChannel, Outbox outbox, Management management, Filing filing) {
+                            PaymentChannel paymentChannel, Outbox outbox, Management management, Filing filing,
+                            Family family) {
 
   /** The core systems the gateway has clients for; each has a section under {@code core}. */
   public static final List<String> CORE_SYSTEMS = List.of("registry", "accounts", "settlement", "collection",
@@ -110,6 +111,36 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
         throw new ConfigException("filing.temporaryMaxValidityMonths", "must not be less than temporaryMinValidityMonths");
       }
       return f;
+    }
+  }
+
+  /** Family sharing and wallet transfers: consent, how many relatives, the transfer limits and quiet hours. */
+  public record Family(int invitationDays, int consentAge, int maxMembers, int transfersPerDay, long maxTransferFen,
+                       java.time.LocalTime quietHoursFrom, java.time.LocalTime quietHoursTo) {
+
+    static Family read(ConfigReader r) {
+      return new Family(r.intIn("family.invitationDays", 1, 90), r.intIn("family.consentAge", 1, 30),
+          r.intIn("family.maxMembers", 1, 100), r.intIn("family.transfersPerDay", 0, 1000),
+          r.longIn("family.maxTransferFen", 1, 100_000_000), time(r, "family.quietHoursFrom"),
+          time(r, "family.quietHoursTo"));
+    }
+
+    private static java.time.LocalTime time(ConfigReader r, String key) {
+      try {
+        return java.time.LocalTime.parse(r.nonBlank(key));
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new ConfigException(key, "must be HH:mm");
+      }
+    }
+
+    /** Whether {@code t} falls in the quiet hours [from, to), which may wrap midnight; from == to: none. */
+    public boolean quiet(java.time.LocalTime t) {
+      if (quietHoursFrom.equals(quietHoursTo)) {
+        return false;
+      }
+      return quietHoursFrom.isBefore(quietHoursTo)
+          ? !t.isBefore(quietHoursFrom) && t.isBefore(quietHoursTo)
+          : !t.isBefore(quietHoursFrom) || t.isBefore(quietHoursTo);
     }
   }
 
@@ -253,7 +284,7 @@ public record GatewayConfig(Mode mode, Http http, Redis redis, RateLimits rateLi
         identity, insuranceCode, pharmacy, idempotency, contributions, security, PaymentChannel.read(r, mode),
         new Outbox(r.longIn("outbox.backlogWarnEntries", 1, Long.MAX_VALUE),
             r.longIn("outbox.deadLetterMaxEntries", 1, 100_000_000)),
-        management(r, http), Filing.read(r));
+        management(r, http), Filing.read(r), Family.read(r));
   }
 
   private static CoreService coreService(ConfigReader r, String system) {

@@ -37,7 +37,8 @@ public final class ContributionFeature implements Feature {
     AccountsClient personalAccounts = new AccountsClient(infra.core());
     recording = new ContributionRecording(collectionOutbox, orders, collection, personalAccounts, channel);
     endpoints = new ContributionEndpoints(new ContributionPayments(config.contributions(), orders, channel, recording,
-        new RegistryClient(infra.core()), collection, personalAccounts, config.redis().commandTimeoutMillis(),
+        new RegistryClient(infra.core()), collection, personalAccounts,
+        new io.yibao.gateway.family.FamilySharingClient(infra.core()), config.redis().commandTimeoutMillis(),
         config.core().get(AccountsClient.SYSTEM).timeoutMillis()), infra.idempotency());
   }
 

@@ -9,6 +9,7 @@ import io.yibao.gateway.contribution.ContributionOrder.Line;
 import io.yibao.gateway.contribution.ContributionOrder.Method;
 import io.yibao.gateway.contribution.ContributionOrder.Status;
 import io.yibao.gateway.core.AccountsClient;
+import io.yibao.gateway.family.FamilySharingClient;
 import io.yibao.gateway.core.CoreCallException;
 import io.yibao.gateway.core.InsuranceType;
 import io.yibao.gateway.core.RegistryClient;
@@ -42,7 +43,10 @@ public final class ContributionPayments {
   public record Placed(ContributionOrder order, boolean settled, JsapiPayParams payment, String prepayId) {
   }
 
-  /** Who may be paid for: the payer (relation SELF) and the close relatives in their household. */
+  /**
+   * Who may be paid for: the payer (relation SELF), the close relatives in their household, and the relatives bound
+   * to the payer's personal account by family sharing (家庭共济) for contributions.
+   */
   private record Payable(Person person, String relation) {
   }
 
@@ -53,6 +57,7 @@ public final class ContributionPayments {
   private final RegistryClient registry;
   private final CollectionClient collection;
   private final AccountsClient accounts;
+  private final FamilySharingClient familySharing;
   private final long redisStepMillis;
   private final long debitAnswerMillis;
 
@@ -62,7 +67,8 @@ public final class ContributionPayments {
    */
   public ContributionPayments(GatewayConfig.Contributions config, ContributionOrders orders, WechatPayClient channel,
                               ContributionRecording recording, RegistryClient registry, CollectionClient collection,
-                              AccountsClient accounts, long redisStepMillis, long debitAnswerMillis) {
+                              AccountsClient accounts, FamilySharingClient familySharing, long redisStepMillis,
+                              long debitAnswerMillis) {
     this.config = config;
     this.orders = orders;
     this.channel = channel;
@@ -70,19 +76,36 @@ public final class ContributionPayments {
     this.registry = registry;
     this.collection = collection;
     this.accounts = accounts;
+    this.familySharing = familySharing;
     this.redisStepMillis = redisStepMillis;
     this.debitAnswerMillis = debitAnswerMillis;
   }
 
-  /** Self and the household's close relatives, by psn_no. */
+  /** Self, the household's close relatives and the family-sharing members for contributions, by psn_no. */
   private Future<Map<String, Payable>> payable(String self) {
-    return registry.known(self).compose(me -> registry.closeRelatives(self).map(relatives -> {
+    // Bindings are asked for beside the household; without an answer only the household is payable.
+    Future<List<FamilySharingClient.Binding>> bound = familySharing.bindings(self, true)
+        .otherwise(List.<FamilySharingClient.Binding>of());
+    return registry.known(self).compose(me -> registry.closeRelatives(self).compose(relatives -> {
         Map<String, Payable> out = new LinkedHashMap<>();
         out.put(self, new Payable(me, "SELF"));
         for (RegistryClient.Relative r : relatives == null ? List.<RegistryClient.Relative>of() : relatives) {
           out.put(r.person().psnNo(), new Payable(r.person(), r.relation()));
         }
-        return out;
+        return bound.compose(bindings -> {
+          List<Future<Void>> members = new ArrayList<>();
+          for (FamilySharingClient.Binding b : bindings) {
+            if (b.uses().contributions() && !out.containsKey(b.memberPsnNo())) {
+              members.add(registry.person(b.memberPsnNo()).map(p -> {
+                if (p != null) {
+                  out.put(p.psnNo(), new Payable(p, b.relation()));
+                }
+                return null;
+              }));
+            }
+          }
+          return Future.all(members).map(out);
+        });
       }));
   }
 

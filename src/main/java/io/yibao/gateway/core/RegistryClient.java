@@ -63,23 +63,35 @@ public final class RegistryClient {
         : Future.failedFuture(new ProblemException(ProblemCode.NOT_FOUND, "The registry does not know this person")));
   }
 
+  /** The person with this ID number, or null when the registry knows nobody by it. */
+  public Future<Person> byIdNumber(String idNumber) {
+    return registry.get("/persons?idNumber=" + idNumber).map(found -> found.ok() ? Person.from(found.json()) : null);
+  }
+
+  /**
+   * The person's close relatives (近亲属) by the registry's household and kinship records — also those living in
+   * another household — with what each is to the person; null when the registry does not know the person.
+   */
+  public Future<List<Relative>> kin(String psnNo) {
+    return registry.get("/persons/" + psnNo + "/kin").map(answer -> answer.ok() ? relatives(answer.json()) : null);
+  }
+
+  private static List<Relative> relatives(JsonObject answer) {
+    List<Relative> out = new ArrayList<>();
+    for (Object o : answer.getJsonArray("members", new JsonArray())) {
+      JsonObject m = (JsonObject) o;
+      if (m.getString("relation") != null) {
+        out.add(new Relative(Person.from(m), m.getString("relation")));
+      }
+    }
+    return out;
+  }
+
   /**
    * The close relatives in the person's household (household members without a recorded relation are left out),
    * or null when the registry does not know the person.
    */
   public Future<List<Relative>> closeRelatives(String psnNo) {
-    return registry.get("/persons/" + psnNo + "/household").map(answer -> {
-      if (!answer.ok()) {
-        return null;
-      }
-      List<Relative> out = new ArrayList<>();
-      for (Object o : answer.json().getJsonArray("members", new JsonArray())) {
-        JsonObject m = (JsonObject) o;
-        if (m.getString("relation") != null) {
-          out.add(new Relative(Person.from(m), m.getString("relation")));
-        }
-      }
-      return out;
-    });
+    return registry.get("/persons/" + psnNo + "/household").map(answer -> answer.ok() ? relatives(answer.json()) : null);
   }
 }

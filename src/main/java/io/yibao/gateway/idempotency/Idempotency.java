@@ -44,7 +44,9 @@ import java.util.function.Supplier;
  * What is remembered: every answer with a status below 500 except 429, whether the action returned it or failed
  * with a {@link ProblemException} of that status (a refused settlement is an answer: retrying it must not run it
  * again). A 5xx or 429 answer, and any other failure (Redis or a core system unreachable, a bug), releases the
- * key: those say "nothing was decided, try again", so a retry runs the operation again. An action that may have
+ * key: those say "nothing was decided, try again", so a retry runs the operation again. So does a problem that
+ * answers {@code Retry-After} (a limit that passes with time, e.g. no wallet transfers in the quiet hours): its retry
+ * after that time must run, not replay the refusal. An action that may have
  * moved money before failing must therefore answer with a status below 500 (or make its own retry safe).
  * <p>
  * Redis: one hash per key, {@code yb:{idem:<digest of scope>}:idem:<digest of key>}, holding the request
@@ -212,6 +214,7 @@ public final class Idempotency {
       }
       Throwable failure = done.cause();
       Future<Void> kept = failure instanceof ProblemException problem && remembered(problem.code().status())
+          && !problem.headers().containsKey("Retry-After")
           ? store(key, token, attempt, problemAnswer(problem, attempt.traceId()))
           : release(key, token, attempt);
       return kept.transform(ignored -> Future.failedFuture(early != null ? REPLIED : failure));

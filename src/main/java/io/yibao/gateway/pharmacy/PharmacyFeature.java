@@ -45,7 +45,8 @@ public final class PharmacyFeature implements Feature {
     recoveryQueue = PharmacySettlements.recoveryQueue(vertx, infra.redis(), config, infra.metrics());
     settlements = new PharmacySettlements(new NationalInterface(infra.core(), infra.redis()),
         records, new Visits(infra.redis(), config.pharmacy().visitTokenSeconds()), codes, infra.sessions(),
-        new RegistryClient(infra.core()), config.pharmacy(), config.core().get("settlement"),
+        new RegistryClient(infra.core()), new io.yibao.gateway.family.FamilySharingClient(infra.core()),
+        config.pharmacy(), config.core().get("settlement"),
         config.redis().commandTimeoutMillis(), recoveryQueue);
     pos = new PosEndpoints(settlements, infra.idempotency());
     confirmations = new PaymentConfirmationEndpoints(settlements);

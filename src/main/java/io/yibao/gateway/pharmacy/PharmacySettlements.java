@@ -65,6 +65,7 @@ public final class PharmacySettlements {
   private final InsuranceCodes codes;
   private final Sessions sessions;
   private final RegistryClient registry;
+  private final io.yibao.gateway.family.FamilySharingClient familySharing;
   private final GatewayConfig.Pharmacy config;
   private final GatewayConfig.CoreService core;
   private final WorkQueue recoveryQueue;
@@ -79,7 +80,7 @@ public final class PharmacySettlements {
    */
   public PharmacySettlements(NationalInterface national, SettlementRecords records, Visits visits,
                              InsuranceCodes codes, Sessions sessions, RegistryClient registry,
-                             GatewayConfig.Pharmacy config, GatewayConfig.CoreService core, long redisCommandMillis,
+                             io.yibao.gateway.family.FamilySharingClient familySharing, GatewayConfig.Pharmacy config, GatewayConfig.CoreService core, long redisCommandMillis,
                              WorkQueue recoveryQueue) {
     this.national = national;
     this.records = records;
@@ -87,6 +88,7 @@ public final class PharmacySettlements {
     this.codes = codes;
     this.sessions = sessions;
     this.registry = registry;
+    this.familySharing = familySharing;
     this.config = config;
     this.core = core;
     this.recoveryQueue = recoveryQueue;
@@ -95,8 +97,11 @@ public final class PharmacySettlements {
 
   // --- scan -------------------------------------------------------------------------------------------------------
 
-  /** A scanned code's visit: its token, until when it is good, and the insured person as the registry has them. */
-  public record Scanned(String visitToken, long expiresAtMillis, RegistryClient.Person person) {
+  /**
+   * A scanned code's visit: its token, until when it is good, the insured person as the registry has them, and
+   * whether a relative's personal account may pay for them here (家庭共济; null when the accounts system did not say).
+   */
+  public record Scanned(String visitToken, long expiresAtMillis, RegistryClient.Person person, Boolean familySharing) {
   }
 
   /**
@@ -109,7 +114,10 @@ public final class PharmacySettlements {
       case EXPIRED -> Future.failedFuture(new ProblemException(ProblemCode.CODE_EXPIRED, null));
       // The session is checked beside the visit's write (not before the registry is asked): it costs no round trip
       // of its own, and a signed-out resident's code still gets CODE_EXPIRED, its visit discarded unseen.
-      case CONSUMED -> person(consumed.live().psnNo()).compose(p -> {
+      case CONSUMED -> {
+        // Asked beside the registry, not after it: the counter sees it with the person, at no added wait.
+        Future<Boolean> shared = familySharing(consumed.live().psnNo());
+        yield person(consumed.live().psnNo()).compose(p -> {
         InsuranceCodes.Live live = consumed.live();
         // A code dies with the session that asked for it (sign-out, device limit, takeover).
         Future<Boolean> alive = sessions.alive(live.accountId(), live.sessionId());
@@ -117,8 +125,8 @@ public final class PharmacySettlements {
             p.insuType().code(), p.insuredRegion(), live.code()));
         return Future.join(alive, opened).transform(both -> {
           if (alive.succeeded() && alive.result()) {
-            return Future.succeededFuture(new Scanned(opened.result(), System.currentTimeMillis() + visits.ttlMillis(),
-                p));
+            return shared.map(family -> new Scanned(opened.result(), System.currentTimeMillis() + visits.ttlMillis(),
+                p, family));
           }
           Future<Void> discarded = opened.succeeded()
               ? visits.discard(terminal.fixmedinsCode(), opened.result())
@@ -126,8 +134,16 @@ public final class PharmacySettlements {
           return discarded.transform(x -> alive.failed() ? Future.failedFuture(alive.cause())
               : Future.failedFuture(new ProblemException(ProblemCode.CODE_EXPIRED, "The resident signed out")));
         });
-      });
+        });
+      }
     });
+  }
+
+  /** Whether a bound relative's account pays for the person at institutions; null when that is not known now. */
+  private Future<Boolean> familySharing(String psnNo) {
+    return familySharing.bindings(psnNo, false)
+        .map(bindings -> bindings.stream().anyMatch(b -> b.uses().institutions()))
+        .otherwise((Boolean) null);
   }
 
   /** The insured person, who must be active. */

@@ -48,7 +48,7 @@ public final class PosEndpoints {
   private void resolve(RoutingContext rc) {
     settlements.scan(Terminal.of(rc), rc.body().asJsonObject().getString("code")).map(scanned -> {
       RegistryClient.Person p = scanned.person();
-      return new JsonObject()
+      JsonObject answer = new JsonObject()
           .put("visitToken", scanned.visitToken())
           .put("expiresAt", SettlementRecords.time(scanned.expiresAtMillis()))
           .put("mdtrt_cert_type", "01")
@@ -61,6 +61,10 @@ public final class PosEndpoints {
               .put("insutype", p.insuType().code())
               .put("insuplc_admdvs", p.insuredRegion())
               .put("psn_insu_stas", "1"));
+      if (scanned.familySharing() != null) {
+        answer.put("familySharing", scanned.familySharing());
+      }
+      return answer;
     }).onComplete(r -> Responses.reply(rc, 200, r));
   }
 

@@ -19,13 +19,21 @@ import java.util.Map;
  */
 public final class Ledger {
 
-  /** One line of an account's history. {@code amountFen} is negative for money going out. */
+  /**
+   * One line of an account's history. {@code amountFen} is negative for money going out; {@code counterpartPsnNo}
+   * is the other person of a family movement (the relative a sharing use or a wallet transfer was for), else null.
+   */
   public record Entry(String id, String psnNo, long amountFen, long balanceAfterFen, String kind, String memo,
-                      OffsetDateTime at) {
+                      OffsetDateTime at, String counterpartPsnNo) {
     public JsonObject toJson() {
-      return new JsonObject().put("id", id).put("amountFen", amountFen).put("balanceAfterFen", balanceAfterFen)
-          .put("kind", kind).put("memo", memo).put("at", at.toString());
+      JsonObject json = new JsonObject().put("id", id).put("amountFen", amountFen)
+          .put("balanceAfterFen", balanceAfterFen).put("kind", kind).put("memo", memo).put("at", at.toString());
+      return counterpartPsnNo == null ? json : json.put("counterpartPsnNo", counterpartPsnNo);
     }
+  }
+
+  /** One debit of {@link #debitTogether}: which account, how much, and how it reads in the history. */
+  public record Debit(String id, String psnNo, long amountFen, String kind, String memo, String counterpartPsnNo) {
   }
 
   /** The outcome of a movement. */
@@ -63,6 +71,12 @@ public final class Ledger {
 
   /** Takes {@code amountFen} from the account; fails with INSUFFICIENT_BALANCE and moves nothing when short. */
   public synchronized Result debit(String id, String psnNo, long amountFen, String kind, String memo) {
+    return debit(id, psnNo, amountFen, kind, memo, null);
+  }
+
+  /** A debit on a relative's behalf: {@code counterpartPsnNo} is whom it was for. */
+  public synchronized Result debit(String id, String psnNo, long amountFen, String kind, String memo,
+                                   String counterpartPsnNo) {
     return once(id, "debit|" + psnNo + "|" + amountFen, () -> {
       Long balance = balances.get(psnNo);
       if (balance == null) {
@@ -74,17 +88,50 @@ public final class Ledger {
       if (balance < amountFen) {
         return Result.failed("INSUFFICIENT_BALANCE");
       }
-      return new Result(true, null, List.of(move(id, psnNo, -amountFen, kind, memo)));
+      return new Result(true, null, List.of(move(id, psnNo, -amountFen, kind, memo, counterpartPsnNo)));
     });
+  }
+
+  /**
+   * Several debits as one: all of them, or none when any would fail (a settlement paid from the person's own
+   * account and a relative's sharing account). Each keeps its own id, so each is found and replayed alone.
+   */
+  public synchronized Result debitTogether(List<Debit> debits) {
+    Map<String, Long> wanted = new HashMap<>();
+    for (Debit d : debits) {
+      if (movements.containsKey(d.id())) {
+        return Result.failed(VOID.equals(movements.get(d.id()).fingerprint()) ? "VOIDED" : "ID_REUSED");
+      }
+      if (!balances.containsKey(d.psnNo())) {
+        return Result.failed("NO_ACCOUNT");
+      }
+      if (d.amountFen() <= 0) {
+        return Result.failed("BAD_AMOUNT");
+      }
+      if (balances.get(d.psnNo()) < wanted.merge(d.psnNo(), d.amountFen(), Long::sum)) {
+        return Result.failed("INSUFFICIENT_BALANCE");
+      }
+    }
+    List<Entry> entries = new ArrayList<>();
+    for (Debit d : debits) {
+      entries.addAll(debit(d.id(), d.psnNo(), d.amountFen(), d.kind(), d.memo(), d.counterpartPsnNo()).entries());
+    }
+    return new Result(true, null, List.copyOf(entries));
   }
 
   /** Puts money back (a cancelled or reversed settlement, a refund). */
   public synchronized Result credit(String id, String psnNo, long amountFen, String kind, String memo) {
+    return credit(id, psnNo, amountFen, kind, memo, null);
+  }
+
+  /** Puts money back that was paid on a relative's behalf ({@code counterpartPsnNo}). */
+  public synchronized Result credit(String id, String psnNo, long amountFen, String kind, String memo,
+                                    String counterpartPsnNo) {
     return once(id, "credit|" + psnNo + "|" + amountFen, () -> {
       if (!balances.containsKey(psnNo)) {
         return Result.failed("NO_ACCOUNT");
       }
-      return new Result(true, null, List.of(move(id, psnNo, amountFen, kind, memo)));
+      return new Result(true, null, List.of(move(id, psnNo, amountFen, kind, memo, counterpartPsnNo)));
     });
   }
 
@@ -100,8 +147,8 @@ public final class Ledger {
       if (balances.get(from) < amountFen) {
         return Result.failed("INSUFFICIENT_BALANCE");
       }
-      return new Result(true, null, List.of(move(id, from, -amountFen, "TRANSFER_OUT", memo),
-          move(id, to, amountFen, "TRANSFER_IN", memo)));
+      return new Result(true, null, List.of(move(id, from, -amountFen, "TRANSFER_OUT", memo, to),
+          move(id, to, amountFen, "TRANSFER_IN", memo, from)));
     });
   }
 
@@ -148,10 +195,11 @@ public final class Ledger {
     return result;
   }
 
-  private Entry move(String id, String psnNo, long amountFen, String kind, String memo) {
+  private Entry move(String id, String psnNo, long amountFen, String kind, String memo, String counterpartPsnNo) {
     long after = balances.get(psnNo) + amountFen;
     balances.put(psnNo, after);
-    Entry entry = new Entry(id, psnNo, amountFen, after, kind, memo, OffsetDateTime.now(ZoneId.of("Asia/Shanghai")));
+    Entry entry = new Entry(id, psnNo, amountFen, after, kind, memo, OffsetDateTime.now(ZoneId.of("Asia/Shanghai")),
+        counterpartPsnNo);
     Deque<Entry> lines = history.computeIfAbsent(psnNo, k -> new ArrayDeque<>());
     lines.addFirst(entry);
     if (lines.size() > HISTORY) {

@@ -9,7 +9,20 @@ public record Household(String id, List<String> members) {
   public enum Role { HEAD, SPOUSE, CHILD, HEAD_PARENT }
 
   /** Close-relative relations (近亲属) as the registry reports them. */
-  public enum Relation { SPOUSE, PARENT, CHILD, SIBLING, GRANDPARENT, GRANDCHILD }
+  public enum Relation {
+    SPOUSE, PARENT, CHILD, SIBLING, GRANDPARENT, GRANDCHILD;
+
+    /** What the other is to me when I am this to them: my PARENT has me as CHILD. */
+    public Relation inverse() {
+      return switch (this) {
+        case PARENT -> CHILD;
+        case CHILD -> PARENT;
+        case GRANDPARENT -> GRANDCHILD;
+        case GRANDCHILD -> GRANDPARENT;
+        case SPOUSE, SIBLING -> this;
+      };
+    }
+  }
 
   /**
    * What {@code other} is to {@code self}: {@code relation(CHILD, HEAD)} is PARENT (the head is the child's

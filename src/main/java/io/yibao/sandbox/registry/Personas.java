@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * The demo's cast, always present whatever the seed, listed in the README and served at
  * {@code GET /_sandbox/personas}: an employee with a personal-account balance, her husband, their child under
- * 16, her retired father; a resident who did not pay last year; a pharmacy with two terminals in Beijing, where
+ * 16, her retired father; her sister in a household of her own (kin across households, for family sharing);
+ * a resident who did not pay last year; a pharmacy with two terminals in Beijing, where
  * they are all insured, and one in Shanghai, where the father's referral document sends him (care away from home).
  */
 public final class Personas {
@@ -19,6 +20,8 @@ public final class Personas {
   public static final String CHILD = "11000000000000000003";
   public static final String SPOUSE = "11000000000000000005";
   public static final String LAPSED_RESIDENT = "11000000000000000004";
+  /** The employee's sister, a resident in another household: bound for family sharing only with her consent. */
+  public static final String SISTER = "11000000000000000006";
   public static final String PHARMACY = "P11010500001";
   public static final List<String> TERMINALS = List.of("T11010500001-01", "T11010500001-02");
   /** A pharmacy away from the cast's home pooling area (Beijing): 上海市徐汇区. */
@@ -53,6 +56,11 @@ public final class Personas {
     registry.addHousehold(h2, List.of(
         person(LAPSED_RESIDENT, "王芳", 2, LocalDate.of(1979, 12, 9), "13800000004", Person.RESIDENT, false, h2,
             Household.Role.HEAD, year - 1)));
+    String h3 = "H-DEMO-3";
+    registry.addHousehold(h3, List.of(
+        person(SISTER, "李秀兰", 2, LocalDate.of(1992, 5, 20), "13800000006", Person.RESIDENT, false, h3,
+            Household.Role.HEAD, year)));
+    registry.addKinship(EMPLOYEE, SISTER, Household.Relation.SIBLING);
     registry.addPharmacy(new Pharmacy(PHARMACY, "朝阳区幸福大药房", "110105", TERMINALS));
     registry.addPharmacy(new Pharmacy(REMOTE_PHARMACY, "徐汇区康健大药房", "310104", REMOTE_TERMINALS));
   }
@@ -76,6 +84,7 @@ public final class Personas {
     addRole(persons, registry, SPOUSE, "her husband, a resident (城乡居民)");
     addRole(persons, registry, CHILD, "their child under 16: added to the family account by household relation");
     addRole(persons, registry, FATHER, "her retired father, an employee with his own personal account");
+    addRole(persons, registry, SISTER, "her sister, in another household: bound only after accepting in her own app");
     addRole(persons, registry, LAPSED_RESIDENT, "a resident who did not pay last year: paying now brings a waiting period");
     Pharmacy pharmacy = registry.pharmacy(PHARMACY);
     JsonObject pharmacyJson = pharmacy.toJson()

@@ -9,8 +9,9 @@ import java.util.SplittableRandom;
 /**
  * Generates the registry's people deterministically from a seed: households of a head, maybe a spouse, children
  * and the head's parents; employees (310) and residents (390) with realistic ages, valid ID numbers, unique
- * mobiles, and residents' contribution histories (most paid up, some a year behind, some lapsed for years,
- * newborns never paid). A million persons take a few seconds and a few hundred MB.
+ * mobiles, residents' contribution histories (most paid up, some a year behind, some lapsed for years, newborns
+ * never paid), and a few kinship records between households. A million persons take a few seconds and a few
+ * hundred MB.
  */
 public final class Population {
 
@@ -34,6 +35,7 @@ public final class Population {
     registry.psnNos().forEach(psnNo -> TAKEN.get().add(registry.person(psnNo).idNumber()));
     try {
       fill(seed, size, registry);
+      kinship(seed, size, registry);
     } finally {
       TAKEN.remove();
     }
@@ -75,6 +77,31 @@ public final class Population {
       String district = DISTRICTS[i % DISTRICTS.length];
       String code = "P" + district + String.format("%05d", 100 + i);
       registry.addPharmacy(new Pharmacy(code, "第" + i + "大药房", district, List.of(code + "-01", code + "-02")));
+    }
+  }
+
+  /**
+   * A few kinship records between heads of different generated households: a parent 20 or more years older, else
+   * a sibling. From a random stream of their own, so the people generated are the same with or without them.
+   */
+  private static void kinship(long seed, int size, Registry registry) {
+    List<Person> heads = registry.psnNos().stream().map(registry::person)
+        .filter(p -> p.role() == Household.Role.HEAD && !p.householdId().startsWith("H-DEMO")).toList();
+    if (heads.size() < 2) {
+      return;
+    }
+    SplittableRandom random = new SplittableRandom(seed ^ 0x6b696eL);
+    LocalDate today = LocalDate.now(ZoneId.of("Asia/Shanghai"));
+    int records = Math.max(5, size / 400);
+    for (int i = 0; i < records; i++) {
+      Person a = heads.get(random.nextInt(heads.size()));
+      Person b = heads.get(random.nextInt(heads.size()));
+      if (a.psnNo().equals(b.psnNo()) || registry.kin(a.psnNo()).containsKey(b)) {
+        continue;
+      }
+      int gap = a.ageOn(today) - b.ageOn(today);
+      registry.addKinship(a.psnNo(), b.psnNo(), gap <= -20 ? Household.Relation.PARENT
+          : gap >= 20 ? Household.Relation.CHILD : Household.Relation.SIBLING);
     }
   }
 

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The person registry's state: persons by psn_no, mobile and ID number; households; designated pharmacies.
- * Built before the sandbox serves and read-only afterwards except for {@link #setStatus}, so it is safe to read
- * from any thread.
+ * The person registry's state: persons by psn_no, mobile and ID number; households; kinship recorded across
+ * households (a married-out sister, parents living apart); designated pharmacies. Built before the sandbox
+ * serves and read-only afterwards except for {@link #setStatus}, so it is safe to read from any thread.
  */
 public final class Registry {
 
@@ -20,6 +20,8 @@ public final class Registry {
   private final Map<String, Pharmacy> pharmacies = new HashMap<>();
   private final Map<String, Pharmacy> pharmacyByTerminal = new HashMap<>();
   private final List<String> psnNos = new ArrayList<>();
+  /** Kinship across households: psn_no → (relative's psn_no → what the relative is to them), in recording order. */
+  private final Map<String, Map<String, Household.Relation>> kinship = new HashMap<>();
   private final Map<String, String> statusOverrides = new java.util.concurrent.ConcurrentHashMap<>();
 
   public void addHousehold(String id, List<Person> members) {
@@ -78,6 +80,33 @@ public final class Registry {
         out.put(o, Household.relation(self.role(), o.role()));
       }
     }
+    return out;
+  }
+
+  /**
+   * Records that {@code b} is {@code relationOfBToA} to {@code a}, and so the inverse of it {@code a} to {@code b}:
+   * {@code addKinship(me, myFather, PARENT)} also makes me his CHILD.
+   */
+  public void addKinship(String a, String b, Household.Relation relationOfBToA) {
+    if (a.equals(b) || !byPsnNo.containsKey(a) || !byPsnNo.containsKey(b)) {
+      throw new IllegalArgumentException("kinship needs two registered persons: " + a + ", " + b);
+    }
+    kinship.computeIfAbsent(a, k -> new java.util.LinkedHashMap<>()).put(b, relationOfBToA);
+    kinship.computeIfAbsent(b, k -> new java.util.LinkedHashMap<>()).put(a, relationOfBToA.inverse());
+  }
+
+  /**
+   * The person's close relatives (近亲属) wherever they live: household members with a relation, then kinship
+   * recorded across households. Empty for an unknown person.
+   */
+  public Map<Person, Household.Relation> kin(String psnNo) {
+    Map<Person, Household.Relation> out = new java.util.LinkedHashMap<>();
+    relatives(psnNo).forEach((p, relation) -> {
+      if (relation != null) {
+        out.put(p, relation);
+      }
+    });
+    kinship.getOrDefault(psnNo, Map.of()).forEach((other, relation) -> out.putIfAbsent(person(other), relation));
     return out;
   }
 

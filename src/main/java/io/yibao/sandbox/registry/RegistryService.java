@@ -15,6 +15,8 @@ import java.util.Map;
  * GET /registry/persons/{psnNo}                     a person
  * GET /registry/persons?mobile=… | ?idNumber=…      look a person up
  * GET /registry/persons/{psnNo}/household           household members and what each is to the person
+ * GET /registry/persons/{psnNo}/kin                 {psnNo, members: [person + relation]}: close relatives
+ *                                                   (近亲属) in the household and across households
  * GET /registry/pharmacies/{fixmedinsCode}          a designated pharmacy and its terminals
  * POST /_sandbox/registry/persons/{psnNo}/status    {"status": "SUSPENDED"} (admin, for tests and the demo)
  * </pre>
@@ -35,6 +37,7 @@ public final class RegistryService implements SandboxService {
   @Override
   public void mount(Router router) {
     router.get("/registry/persons/:psnNo/household").handler(this::household);
+    router.get("/registry/persons/:psnNo/kin").handler(this::kin);
     router.get("/registry/persons/:psnNo").handler(rc -> found(rc, registry.person(rc.pathParam("psnNo"))));
     router.get("/registry/persons").handler(this::lookup);
     router.get("/registry/pharmacies/:code").handler(rc -> {
@@ -87,6 +90,17 @@ public final class RegistryService implements SandboxService {
     }
     SandboxHttp.ok(rc, new JsonObject().put("householdId", self.householdId()).put("psnNo", self.psnNo())
         .put("members", members));
+  }
+
+  private void kin(RoutingContext rc) {
+    Person self = registry.person(rc.pathParam("psnNo"));
+    if (self == null) {
+      SandboxHttp.error(rc, 404, "NOT_FOUND", "no such person");
+      return;
+    }
+    JsonArray members = new JsonArray();
+    registry.kin(self.psnNo()).forEach((p, relation) -> members.add(p.toJson().put("relation", relation.name())));
+    SandboxHttp.ok(rc, new JsonObject().put("psnNo", self.psnNo()).put("members", members));
   }
 
   private static void found(RoutingContext rc, Person person) {

@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits a pharmacy purchase between the fund, the personal account and cash. A pure function of the purchase,
- * the policy and the ratio that applies where the care is, what the person has already used this year and their
- * account balance: pre-settlement and settlement compute the same split, and only settlement acts on it.
+ * Splits a pharmacy purchase between the fund, the personal account, a relative's family-sharing account
+ * (家庭共济) and cash. A pure function of the purchase, the policy and the ratio that applies where the care is,
+ * what the person has already used this year and the balances: pre-settlement and settlement compute the same
+ * split, and only settlement acts on it.
  */
 public final class PolicyEngine {
 
@@ -32,7 +33,8 @@ public final class PolicyEngine {
   }
 
   /**
-   * The split, with the national field names. {@code balc} is the account balance after paying {@code acctPay}
+   * The split, with the national field names. {@code acctMulaidPay} is what the family-sharing account pays after
+   * the person's own account; {@code balc} is the person's own account balance after paying {@code acctPay}
    * (0 without an account); {@code deductibleApplied} is how much of the in-scope amount went to the deductible,
    * which settlement adds to the year's accumulators.
    */
@@ -50,15 +52,23 @@ public final class PolicyEngine {
     return split(policy, policy.ratioBp(), purchase, used, accountBalanceFen, useAccount);
   }
 
+  /** The split without a family-sharing account. */
+  public static Split split(Policy policy, int ratioBp, List<Line> purchase, YearToDate used,
+                            long accountBalanceFen, boolean useAccount) {
+    return split(policy, ratioBp, purchase, used, accountBalanceFen, -1, useAccount);
+  }
+
   /**
    * @param ratioBp           the fund's share of the eligible amount: the policy's local ratio, or one of its
    *                          ratios for care away from home, as the caller found where the care is
    * @param accountBalanceFen the personal-account balance, negative when the person has none (as
    *                          {@code Ledger.balance} answers)
-   * @param useAccount        the purchase may be paid from the account ({@code acct_used_flag = "1"})
+   * @param familyBalanceFen  the balance of the relative who shares their account with the person (家庭共济),
+   *                          negative when nobody does; it pays what the person's own account does not
+   * @param useAccount        the purchase may be paid from the accounts ({@code acct_used_flag = "1"})
    */
   public static Split split(Policy policy, int ratioBp, List<Line> purchase, YearToDate used,
-                            long accountBalanceFen, boolean useAccount) {
+                            long accountBalanceFen, long familyBalanceFen, boolean useAccount) {
     if (ratioBp < 0 || ratioBp > 10_000) {
       throw new IllegalArgumentException("ratio out of range: " + ratioBp);
     }
@@ -92,9 +102,10 @@ public final class PolicyEngine {
     long psnPart = medfee - hifp;
     boolean hasAccount = accountBalanceFen >= 0;
     long acctPay = useAccount && hasAccount ? Math.min(accountBalanceFen, psnPart) : 0;
+    long mulaidPay = useAccount && familyBalanceFen > 0 ? Math.min(familyBalanceFen, psnPart - acctPay) : 0;
     long balc = hasAccount ? accountBalanceFen - acctPay : 0;
-    return new Split(medfee, ownpay, 0, preselfpay, inscp, deductibleApplied, hifp, hifp, psnPart, acctPay, 0,
-        psnPart - acctPay, balc, List.copyOf(lines));
+    return new Split(medfee, ownpay, 0, preselfpay, inscp, deductibleApplied, hifp, hifp, psnPart, acctPay,
+        mulaidPay, psnPart - acctPay - mulaidPay, balc, List.copyOf(lines));
   }
 
   /** {@code amount × bp / 10000}, rounded half up to the fen (amounts are never negative). */

@@ -39,13 +39,18 @@ import java.util.Map;
  *                acct_used_flag "1"|"0", drugdetail [{med_list_codg, cnt, pric}]}
  *           out {psn_no, insutype, medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt,
  *                hifp_pay, fund_pay_sumamt, psn_part_amt, acct_pay, acct_mulaid_pay, psn_cash_pay, balc,
+ *                (acct_used_flag "1": acct_pay from the person's own account, 0 without one; acct_mulaid_pay
+ *                what is left of psn_part_amt, up to the balance, from the family-sharing account (家庭共济) of the
+ *                sharer of the oldest active binding for the person allowing institutions, 0 when none;
+ *                psn_cash_pay the rest; balc the person's own balance after acct_pay)
  *                mdtrtarea_admvs (the pharmacy's region), insuplc_admdvs (the person's), remote_flag "0" same
  *                pooling area | "1" away, with a filing covering the pharmacy that day | "2" away, without one,
  *                fund_ratio_bp (the ratio applied: the policy's local, filed or unfiled ratio), filing_id (for "1")}
  *                + for 2102 {setl_id, mdtrt_id, setl_time}
  * 2103      in  {psn_no, setl_id}
  *           out {setl_id, mdtrt_id, psn_no, status "CANCELLED", medfee_sumamt, fund_pay_sumamt, acct_pay,
- *                psn_cash_pay, balc, cncl_time}     (amounts are what was given back; balc after it)
+ *                acct_mulaid_pay, psn_cash_pay, balc, cncl_time}   (amounts are what was given back, acct_mulaid_pay
+ *                to the sharer; balc the person's own balance after it)
  * 2601      in  {psn_no, omsgid, oinfno "2102"}
  *           out {reversed true, omsgid, oinfno, + the 2103 fields with status "REVERSED"}
  *             | {reversed false, omsgid, oinfno, status "NONE"}                   nothing settled under omsgid
@@ -76,7 +81,8 @@ public final class SettlementService implements SandboxService {
   }
 
   public SettlementService(SandboxWorld world, Catalogue catalogue, Map<String, Policy> policies, Clock clock) {
-    this.book = new Settlements(world.registry(), world.ledger(), world.filings(), catalogue, policies, clock);
+    this.book = new Settlements(world.registry(), world.ledger(), world.sharing(), world.filings(), catalogue,
+        policies, clock);
     this.catalogue = catalogue;
     this.clock = clock;
   }

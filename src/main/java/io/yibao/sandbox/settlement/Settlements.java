@@ -3,6 +3,8 @@ package io.yibao.sandbox.settlement;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.yibao.sandbox.accounts.Ledger;
+import io.yibao.sandbox.accounts.SharingBinding;
+import io.yibao.sandbox.accounts.SharingBindings;
 import io.yibao.sandbox.filing.Filings;
 import io.yibao.sandbox.registry.Person;
 import io.yibao.sandbox.registry.Registry;
@@ -28,7 +30,11 @@ import java.util.Set;
  * ratio depends on where the pharmacy is ({@link CareArea}): care away from home asks the filing system's
  * {@link Filings} whether a filing covers it.
  * <p>
- * Not thread-safe: it lives on the sandbox's single event loop. The personal account is moved through the
+ * What the person's own account does not pay may be paid by a relative's family-sharing account (家庭共济,
+ * {@code acct_mulaid_pay}): the sharer of the oldest active binding for the person that allows purchases at
+ * institutions ({@link SharingBindings#payerFor}).
+ * <p>
+ * Not thread-safe: it lives on the sandbox's single event loop. The personal accounts are moved through the
  * {@link Ledger} with ids derived from the setl_id, so a movement can never happen twice.
  */
 public final class Settlements {
@@ -81,6 +87,8 @@ public final class Settlements {
     final String msgid;
     final String fixmedinsCode;
     final String psnNo;
+    /** Whose family-sharing account paid {@code split.acctMulaidPay()}; null when none did. */
+    final String sharerPsnNo;
     final LocalDate businessDay;
     final JsonObject input;
     final PolicyEngine.Split split;
@@ -88,13 +96,14 @@ public final class Settlements {
     Status status = Status.SETTLED;
     JsonObject undoOutput;
 
-    Settlement(String setlId, String mdtrtId, String msgid, String fixmedinsCode, String psnNo,
+    Settlement(String setlId, String mdtrtId, String msgid, String fixmedinsCode, String psnNo, String sharerPsnNo,
                LocalDate businessDay, JsonObject input, PolicyEngine.Split split, JsonObject output) {
       this.setlId = setlId;
       this.mdtrtId = mdtrtId;
       this.msgid = msgid;
       this.fixmedinsCode = fixmedinsCode;
       this.psnNo = psnNo;
+      this.sharerPsnNo = sharerPsnNo;
       this.businessDay = businessDay;
       this.input = input;
       this.split = split;
@@ -102,9 +111,12 @@ public final class Settlements {
     }
   }
 
-  /** A purchase that passed every check, ready for the policy engine, and where it is made. */
+  /**
+   * A purchase that passed every check, ready for the policy engine, and where it is made. {@code payer} is the
+   * binding whose sharer pays what the person's account does not, null when none (or the accounts are not used).
+   */
   private record Purchase(Person person, Policy policy, List<PolicyEngine.Line> lines, boolean useAccount,
-                          CareArea area) {
+                          CareArea area, SharingBinding payer) {
   }
 
   /** A business refusal (infcode -2), thrown from wherever a check fails. */
@@ -116,6 +128,7 @@ public final class Settlements {
 
   private final Registry registry;
   private final Ledger ledger;
+  private final SharingBindings sharing;
   private final Filings filings;
   private final Catalogue catalogue;
   private final Map<String, Policy> policies;
@@ -131,10 +144,11 @@ public final class Settlements {
   private final Map<String, PolicyEngine.YearToDate> yearToDate = new HashMap<>();
   private long sequence;
 
-  public Settlements(Registry registry, Ledger ledger, Filings filings, Catalogue catalogue,
-                     Map<String, Policy> policies, Clock clock) {
+  public Settlements(Registry registry, Ledger ledger, SharingBindings sharing, Filings filings,
+                     Catalogue catalogue, Map<String, Policy> policies, Clock clock) {
     this.registry = registry;
     this.ledger = ledger;
+    this.sharing = sharing;
     this.filings = filings;
     this.catalogue = catalogue;
     this.policies = Map.copyOf(policies);
@@ -188,11 +202,20 @@ public final class Settlements {
     long seq = ++sequence;
     String setlId = "ST" + stamp + String.format("%06d", seq);
     String mdtrtId = "MD" + stamp + String.format("%06d", seq);
+    String sharer = split.acctMulaidPay() > 0 ? p.payer().sharerPsnNo() : null;
+    List<Ledger.Debit> debits = new ArrayList<>(2);
     if (split.acctPay() > 0) {
-      // Nothing else moves this account between reading the balance and debiting it (one event loop), so a
-      // refusal here is unexpected: answer -1 and let the caller reverse, which finds nothing settled.
-      Ledger.Result debit = ledger.debit(ledgerId(setlId), p.person().psnNo(), split.acctPay(), "SETTLEMENT",
-          "药店结算 " + setlId);
+      debits.add(new Ledger.Debit(ledgerId(setlId), p.person().psnNo(), split.acctPay(), "SETTLEMENT",
+          "药店结算 " + setlId, null));
+    }
+    if (sharer != null) {
+      debits.add(new Ledger.Debit(mulaidId(setlId), sharer, split.acctMulaidPay(), "FAMILY_SHARING",
+          "家庭共济 药店结算 " + setlId + " " + p.person().psnNo(), p.person().psnNo()));
+    }
+    if (!debits.isEmpty()) {
+      // Both accounts in one step. Requests run on one event loop, so nothing else moved them since the split
+      // read the balances: a refusal is unexpected; answer -1 and let the caller reverse, which finds nothing.
+      Ledger.Result debit = ledger.debitTogether(debits);
       if (!debit.ok()) {
         throw new IllegalStateException("personal account debit refused: " + debit.error());
       }
@@ -201,7 +224,7 @@ public final class Settlements {
     yearToDate.put(key, yearToDate(key).plus(split));
     JsonObject output = splitJson(p, split).put("setl_id", setlId).put("mdtrt_id", mdtrtId)
         .put("setl_time", TIME.format(now));
-    Settlement s = new Settlement(setlId, mdtrtId, msgid, fixmedinsCode, p.person().psnNo(), now.toLocalDate(),
+    Settlement s = new Settlement(setlId, mdtrtId, msgid, fixmedinsCode, p.person().psnNo(), sharer, now.toLocalDate(),
         input.copy(), split, output);
     bySetlId.put(setlId, s);
     byMsgid.put(msgid, s);
@@ -258,12 +281,16 @@ public final class Settlements {
           whole(detail, "pric", 1, MAX_PRIC_FEN)));
     }
     CareArea area = CareArea.of(person, registry.pharmacy(fixmedinsCode), policy, filings, businessDay);
-    return new Purchase(person, policy, lines, flag.equals("1"), area);
+    boolean useAccount = flag.equals("1");
+    SharingBinding payer = useAccount ? sharing.payerFor(person.psnNo()) : null;
+    return new Purchase(person, policy, lines, useAccount, area, payer);
   }
 
   private PolicyEngine.Split split(Purchase p, ZonedDateTime now) {
-    return PolicyEngine.split(p.policy(), p.area().ratioBp(), p.lines(), yearToDate(yearKey(p.person().psnNo(), now.getYear())),
-        ledger.balance(p.person().psnNo()), p.useAccount());
+    long familyBalance = p.payer() == null ? -1 : ledger.balance(p.payer().sharerPsnNo());
+    return PolicyEngine.split(p.policy(), p.area().ratioBp(), p.lines(),
+        yearToDate(yearKey(p.person().psnNo(), now.getYear())), ledger.balance(p.person().psnNo()), familyBalance,
+        p.useAccount());
   }
 
   private static JsonObject splitJson(Purchase p, PolicyEngine.Split s) {
@@ -359,6 +386,13 @@ public final class Settlements {
         throw new IllegalStateException("personal account credit refused: " + credit.error());
       }
     }
+    if (split.acctMulaidPay() > 0) {
+      Ledger.Result credit = ledger.credit(mulaidId(s.setlId) + ":undo", s.sharerPsnNo, split.acctMulaidPay(),
+          "FAMILY_SHARING_UNDO", "家庭共济退回 " + s.setlId + " " + s.psnNo, s.psnNo);
+      if (!credit.ok()) {
+        throw new IllegalStateException("family-sharing credit refused: " + credit.error());
+      }
+    }
     String key = yearKey(s.psnNo, s.businessDay.getYear());
     yearToDate.put(key, yearToDate(key).minus(split));
     long balance = ledger.balance(s.psnNo);
@@ -369,6 +403,7 @@ public final class Settlements {
         .put("medfee_sumamt", split.medfeeSumamt())
         .put("fund_pay_sumamt", split.fundPaySumamt())
         .put("acct_pay", split.acctPay())
+        .put("acct_mulaid_pay", split.acctMulaidPay())
         .put("psn_cash_pay", split.psnCashPay())
         .put("balc", Math.max(0, balance))
         .put("cncl_time", TIME.format(now()));
@@ -508,6 +543,11 @@ public final class Settlements {
 
   private static String ledgerId(String setlId) {
     return "settlement:" + setlId;
+  }
+
+  /** The family-sharing account's movement of a settlement. */
+  private static String mulaidId(String setlId) {
+    return ledgerId(setlId) + ":mulaid";
   }
 
   private ZonedDateTime now() {

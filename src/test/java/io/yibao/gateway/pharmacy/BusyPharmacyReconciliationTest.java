@@ -78,7 +78,7 @@ class BusyPharmacyReconciliationTest {
       // Only the settle path is used: no scans (codes, sessions, registry).
       PharmacySettlements settlements = new PharmacySettlements(
           new NationalInterface(new CoreClients(vertx, gateway.gateway().coreGuards()), redis),
-          new SettlementRecords(redis, config.pharmacy()), visits, null, null, null, config.pharmacy(),
+          new SettlementRecords(redis, config.pharmacy()), visits, null, null, null, null, config.pharmacy(),
           config.core().get("settlement"), config.redis().commandTimeoutMillis(),
           PharmacySettlements.recoveryQueue(vertx, redis, config, null));
       var registry = TestSandbox.shared().world().registry();

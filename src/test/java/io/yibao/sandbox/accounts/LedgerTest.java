@@ -41,4 +41,26 @@ class LedgerTest {
     assertEquals("VOIDED", ledger.debitState("d1"));
     assertEquals(10_000, ledger.balance("p1"), "nothing moved");
   }
+
+  @Test
+  void debitsTogetherMoveAllOrNothing() {
+    Ledger ledger = new Ledger();
+    ledger.open("self", 1_000);
+    ledger.open("sharer", 500);
+    Ledger.Result refused = ledger.debitTogether(java.util.List.of(
+        new Ledger.Debit("s:1", "self", 1_000, "SETTLEMENT", "", null),
+        new Ledger.Debit("s:1:mulaid", "sharer", 501, "FAMILY_SHARING", "", "self")));
+    assertEquals("INSUFFICIENT_BALANCE", refused.error());
+    assertEquals(1_000, ledger.balance("self"), "the first debit did not happen either");
+    assertNull(ledger.debitState("s:1"));
+
+    assertTrue(ledger.debitTogether(java.util.List.of(
+        new Ledger.Debit("s:2", "self", 1_000, "SETTLEMENT", "", null),
+        new Ledger.Debit("s:2:mulaid", "sharer", 500, "FAMILY_SHARING", "", "self"))).ok());
+    assertEquals(0, ledger.balance("self"));
+    assertEquals(0, ledger.balance("sharer"));
+    assertEquals("self", ledger.entries("sharer").get(0).counterpartPsnNo());
+    assertEquals("self", ledger.entries("sharer").get(0).toJson().getString("counterpartPsnNo"));
+    assertFalse(ledger.entries("self").get(0).toJson().containsKey("counterpartPsnNo"), "only where there is one");
+  }
 }

@@ -181,6 +181,31 @@ class PolicyEngineTest {
   }
 
   @Test
+  void theFamilySharingAccountPaysWhatTheOwnAccountDoesNot() {
+    // 甲 30000, deductible used up: fund 21000, personal part 9000.
+    List<PolicyEngine.Line> purchase = lines(OMEPRAZOLE, 1, 30_000);
+    int ratio = Policy.EMPLOYEE.ratioBp();
+    PolicyEngine.Split own = PolicyEngine.split(Policy.EMPLOYEE, ratio, purchase, ytd(20_000, 0), 4_000, 100_000,
+        true);
+    assertEquals(4_000, own.acctPay(), "the person's own account first");
+    assertEquals(5_000, own.acctMulaidPay());
+    assertEquals(0, own.psnCashPay());
+    assertEquals(0, own.balc(), "balc stays the person's own balance");
+
+    PolicyEngine.Split none = PolicyEngine.split(Policy.EMPLOYEE, ratio, purchase, ytd(20_000, 0), NO_ACCOUNT, 3_000,
+        true);
+    assertEquals(0, none.acctPay());
+    assertEquals(3_000, none.acctMulaidPay(), "up to the sharer's balance");
+    assertEquals(6_000, none.psnCashPay());
+    assertEquals(none.medfeeSumamt(), none.fundPaySumamt() + none.acctPay() + none.acctMulaidPay() + none.psnCashPay());
+
+    assertEquals(0, PolicyEngine.split(Policy.EMPLOYEE, ratio, purchase, ytd(20_000, 0), NO_ACCOUNT, 3_000, false)
+        .acctMulaidPay(), "acct_used_flag 0: no account at all");
+    assertEquals(0, PolicyEngine.split(Policy.EMPLOYEE, ratio, purchase, ytd(20_000, 0), NO_ACCOUNT, -1, true)
+        .acctMulaidPay(), "nobody shares");
+  }
+
+  @Test
   void unfiledCareIsNeverPaidMoreThanFiled() {
     assertThrows(IllegalArgumentException.class, () -> new Policy("310", 20_000, 7_000, 2_000_000, 5_000, 7_000));
     assertThrows(IllegalArgumentException.class, () -> new Policy("310", 20_000, 7_000, 2_000_000, 12_000, 5_000));

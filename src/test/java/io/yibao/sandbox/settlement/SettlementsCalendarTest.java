@@ -66,7 +66,7 @@ class SettlementsCalendarTest {
     world = new SandboxWorld(SandboxOptions.forTests().withPopulation(0));
     // 23:59:30 on the last day of a year, Shanghai time.
     clock = new TestClock(ZonedDateTime.of(2025, 12, 31, 23, 59, 30, 0, SHANGHAI).toInstant());
-    book = new Settlements(world.registry(), world.ledger(), world.filings(), Catalogue.standard(),
+    book = new Settlements(world.registry(), world.ledger(), world.sharing(), world.filings(), Catalogue.standard(),
         Policy.defaults(), clock);
   }
 
