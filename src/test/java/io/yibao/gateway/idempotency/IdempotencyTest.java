@@ -217,6 +217,18 @@ class IdempotencyTest {
   }
 
   @Test
+  void aProblemThatSaysWhenToTryAgainIsNotStored() throws Exception {
+    Idempotency idempotency = idempotency(60);
+    AtomicInteger runs = new AtomicInteger();
+    Attempt attempt = attempt("k-1", "fp-1");
+    ProblemException quiet = ProblemException.retryLater(ProblemCode.TRANSFER_QUIET_HOURS, "until 06:00", 3600);
+    assertSame(quiet, problem(call(idempotency, attempt, counting(runs, () -> Future.failedFuture(quiet)))));
+    Answer later = answer(call(idempotency, attempt, counting(runs, () -> Future.succeededFuture(CREATED))));
+    assertFalse(later.replayed(), "after Retry-After the same key runs again, not a replay of the refusal");
+    assertEquals(2, runs.get());
+  }
+
+  @Test
   void failuresThatAreNotAnswersReleaseTheKey() throws Exception {
     Idempotency idempotency = idempotency(60);
     AtomicInteger runs = new AtomicInteger();
