@@ -128,9 +128,25 @@ public final class WorkQueue {
   private long timer = -1;
   private boolean busy;
   private boolean failing;
-  private final AtomicLong lastBacklog = new AtomicLong();
+  private final AtomicLong lastBacklog;
   private long measuredAt;
   private boolean overThreshold;
+
+  /** Each meter registry's backlog gauges by queue name; a registry no longer used goes with its gateway. */
+  private static final java.util.Map<MeterRegistry, java.util.Map<String, AtomicLong>> GAUGES =
+      new java.util.WeakHashMap<>();
+
+  private static AtomicLong gauge(MeterRegistry metrics, String name) {
+    synchronized (GAUGES) {
+      return GAUGES.computeIfAbsent(metrics, m -> new java.util.HashMap<>()).computeIfAbsent(name, n -> {
+        AtomicLong backlog = new AtomicLong();
+        Gauge.builder("yb_outbox_backlog", backlog, AtomicLong::get)
+            .description("Queued work not yet done").tag("outbox", n).strongReference(true)
+            .register(metrics);
+        return backlog;
+      });
+    }
+  }
 
   public WorkQueue(Vertx vertx, RedisStore redis, String name, Options options) {
     this(vertx, redis, name, options, null);
@@ -138,12 +154,9 @@ public final class WorkQueue {
 
   /** With {@code metrics}, the backlog is the gauge {@code yb_outbox_backlog{outbox=name}}. */
   public WorkQueue(Vertx vertx, RedisStore redis, String name, Options options, MeterRegistry metrics) {
-    if (metrics != null) {
-      // One gauge per queue and process: every instance measures the same queue, the first one registered reports.
-      Gauge.builder("yb_outbox_backlog", lastBacklog, AtomicLong::get)
-          .description("Queued work not yet done").tag("outbox", name).strongReference(true)
-          .register(metrics);
-    }
+    // One gauge per queue and process, registered once (a second registration is ignored with a WARN): every
+    // instance measures the same queue into the same number.
+    this.lastBacklog = metrics == null ? new AtomicLong() : gauge(metrics, name);
     this.vertx = vertx;
     this.redis = redis;
     this.name = name;
