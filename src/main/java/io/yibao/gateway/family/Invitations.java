@@ -53,12 +53,17 @@ public final class Invitations {
   /** Stores a new invitation and indexes it for both sides. */
   public Future<Invitation> add(Invitation inv) {
     long ttl = inv.expiresAt() - System.currentTimeMillis() + KEPT_AFTER_EXPIRY_MILLIS;
+    // The record first (an index entry without its record is dropped when read), then both indexes side by side:
+    // three hash tags, so no one script can write them together.
     return redis.hsetWithTtl(key(inv.id()), ttl, inv.toHash())
-        .compose(x -> redis.send(Command.ZADD, sentKey(inv.sharerAccount()), inv.createdAt(), inv.id()))
-        .compose(x -> redis.send(Command.PEXPIRE, sentKey(inv.sharerAccount()), ttl))
-        .compose(x -> redis.send(Command.ZADD, incomingKey(inv.memberPsnNo()), inv.createdAt(), inv.id()))
-        .compose(x -> redis.send(Command.PEXPIRE, incomingKey(inv.memberPsnNo()), ttl))
+        .compose(x -> Future.all(index(sentKey(inv.sharerAccount()), inv, ttl),
+            index(incomingKey(inv.memberPsnNo()), inv, ttl)))
         .map(inv);
+  }
+
+  private Future<Void> index(String index, Invitation inv, long ttl) {
+    return redis.send(Command.ZADD, index, inv.createdAt(), inv.id())
+        .compose(x -> redis.send(Command.PEXPIRE, index, ttl)).mapEmpty();
   }
 
   /** The invitation, or null when there is none (or it is long past its expiry). */
