@@ -105,8 +105,11 @@ class ContractFuzzTest {
     pos = Pos.demo(gateway.http());
     platformKey = platformKey();
     vertx = Vertx.vertx();
+    // A connection per request: with pooled keep-alive connections the client lost a few of the 11 000 requests in
+    // full-suite runs (likely one sent on a connection the gateway was closing); what is tested is every answer,
+    // not connection reuse.
     client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
-            .setDefaultPort(gateway.port()).setKeepAlive(true).setIdleTimeout(30),
+            .setDefaultPort(gateway.port()).setKeepAlive(false).setIdleTimeout(30),
         new PoolOptions().setHttp1MaxSize(24));
   }
 
