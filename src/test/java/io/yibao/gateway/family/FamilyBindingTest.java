@@ -161,6 +161,21 @@ class FamilyBindingTest {
   }
 
   @Test
+  void anInvitationNotAcceptedInTimeExpires() {
+    Pair pair = pair(Household.Relation.SPOUSE, false);
+    Resident sharer = signedIn(gateway, pair.sharer()).stepUp(pair.sharer());
+    String id = json(invite(sharer, pair.relative(), "SPOUSE"), 201).getString("id");
+    // Seven days pass for this invitation: its expiry moved into the past in Redis.
+    redis.command("HSET", Invitations.key(id), "expiresAt", Long.toString(System.currentTimeMillis() - 1));
+    Resident member = signedIn(gateway, pair.relative());
+    assertEquals(0, json(member.get("/api/v1/family/invitations/incoming"), 200).getJsonArray("items").size());
+    assertProblem(member.post("/api/v1/family/invitations/" + id + "/accept", new JsonObject().put("faceToken",
+        Resident.faceToken(pair.relative().psnNo()))), 410, "INVITATION_EXPIRED");
+    assertEquals(0, json(sharer.get("/api/v1/family"), 200).getJsonArray("members").size());
+    json(invite(sharer, pair.relative(), "SPOUSE"), 201); // an expired invitation no longer stands in the way
+  }
+
+  @Test
   void onlyCloseRelativesTheRegistryKnowsAndOnlyEmployeesWithAnAccountShare() {
     Pair pair = pair(Household.Relation.SPOUSE, false);
     Resident sharer = signedIn(gateway, pair.sharer()).stepUp(pair.sharer());
