@@ -34,18 +34,18 @@ public final class TransferResolution {
 
   private final WorkQueue queue;
   private final WalletTransferRecords records;
-  private final FamilySharingClient accounts;
+  private final FamilySharingClient sharing;
   private final long answerMillis;
 
   /**
    * @param answerMillis how long after its queueing a sent transfer may still be answered (a Redis step and the
    *                     accounts client's timeout, with a margin)
    */
-  public TransferResolution(WorkQueue queue, WalletTransferRecords records, FamilySharingClient accounts,
+  public TransferResolution(WorkQueue queue, WalletTransferRecords records, FamilySharingClient sharing,
                             long answerMillis) {
     this.queue = queue;
     this.records = records;
-    this.accounts = accounts;
+    this.sharing = sharing;
     this.answerMillis = answerMillis;
   }
 
@@ -92,9 +92,9 @@ public final class TransferResolution {
     }
     return records.get(holder, id).compose(t -> t == null || t.status() != Status.PENDING
         ? Future.succeededFuture(Delivery.OK)
-        : accounts.transfer(id).compose(found -> found != null && !"VOIDED".equals(found.status())
+        : sharing.transfer(id).compose(found -> found != null && !"VOIDED".equals(found.status())
             ? settle(t, found)
-            : accounts.voidTransfer(id).compose(voided -> settle(t, voided))))
+            : sharing.voidTransfer(id).compose(voided -> settle(t, voided))))
         .otherwise(e -> Delivery.RETRY);
   }
 

@@ -53,16 +53,16 @@ public final class WalletTransfers {
   private final TransferCalendar calendar;
   private final WalletTransferRecords records;
   private final TransferResolution resolution;
-  private final FamilySharingClient accounts;
+  private final FamilySharingClient sharing;
   private final RegistryClient registry;
 
   public WalletTransfers(GatewayConfig.Family config, TransferCalendar calendar, WalletTransferRecords records,
-                         TransferResolution resolution, FamilySharingClient accounts, RegistryClient registry) {
+                         TransferResolution resolution, FamilySharingClient sharing, RegistryClient registry) {
     this.config = config;
     this.calendar = calendar;
     this.records = records;
     this.resolution = resolution;
-    this.accounts = accounts;
+    this.sharing = sharing;
     this.registry = registry;
   }
 
@@ -100,9 +100,9 @@ public final class WalletTransfers {
           "No transfers from " + config.quietHoursFrom() + " to " + config.quietHoursTo(), now, quietUntil.get()));
     }
     // Asked together, judged in order: one round trip instead of three.
-    Future<List<FamilySharingClient.Binding>> bindings = accounts.bindings(sharer, true);
+    Future<List<FamilySharingClient.Binding>> bindings = sharing.bindings(sharer, true);
     Future<RegistryClient.Person> recipient = registry.person(toPsnNo);
-    Future<FamilySharingClient.Wallet> wallet = accounts.wallet(toPsnNo);
+    Future<FamilySharingClient.Wallet> wallet = sharing.wallet(toPsnNo);
     return Future.all(bindings, recipient, wallet).compose(x -> {
       boolean bound = bindings.result().stream().anyMatch(b -> b.active() && b.uses().wallet()
           && toPsnNo.equals(b.memberPsnNo()) && sharer.equals(b.sharerPsnNo()));
@@ -147,7 +147,7 @@ public final class WalletTransfers {
   }
 
   private Future<WalletTransfer> send(WalletTransfer t) {
-    return accounts.send(t.id(), t.fromPsnNo(), t.toPsnNo(), t.amountFen()).transform(answer -> {
+    return sharing.send(t.id(), t.fromPsnNo(), t.toPsnNo(), t.amountFen()).transform(answer -> {
       if (answer.succeeded()) {
         FamilySharingClient.Transfer moved = answer.result();
         return records.settle(t, Status.PENDING, moved)
@@ -188,7 +188,7 @@ public final class WalletTransfers {
   public Future<List<Line>> list(ResidentSession s) {
     return s.boundPerson().compose(me -> {
       Future<List<WalletTransfer>> mine = records.newest(me, LIST_MAX);
-      Future<List<FamilySharingClient.Transfer>> atAccounts = accounts.transfersOf(me);
+      Future<List<FamilySharingClient.Transfer>> atAccounts = sharing.transfersOf(me);
       Future<Map<String, String>> names = registry.kin(me).map(WalletTransfers::maskedNames)
           .otherwise(e -> Map.of()); // names are a courtesy: the list does not fail without them
       return Future.all(mine, atAccounts, names).compose(x -> {
